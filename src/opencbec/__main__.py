@@ -1,0 +1,3 @@
+from opencbec.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Small, domain-free building blocks: money, time, identifiers, i18n."""
