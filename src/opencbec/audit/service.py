@@ -1,0 +1,238 @@
+"""Write and verify the audit log (审计日志)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from opencbec.audit.models import AuditChainHead, AuditEntry
+from opencbec.kit.i18n import Bilingual
+from opencbec.kit.time import utcnow
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts: a user, an API key, or the platform itself (CLI, background work)."""
+
+    label: str
+    user_id: int | None = None
+    organisation_id: int | None = None
+    api_key_id: int | None = None
+
+
+SYSTEM = Actor(label="system")
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"cannot put {type(value).__name__} in an audit record")
+
+
+def canonical(value: object) -> str:
+    """Return the canonical JSON text of `value` (sorted keys, no spaces, exact decimals)."""
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default
+    )
+
+
+def digest(state: Mapping[str, Any] | None) -> str | None:
+    """Return the SHA-256 of the canonical form of an object's state, or None for no state."""
+    if state is None:
+        return None
+    return hashlib.sha256(canonical(state).encode()).hexdigest()
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    """Return the chain hash of `entry` from its content and its predecessor's hash."""
+    body = {
+        "seq": entry.seq,
+        "at": entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor_user_id": entry.actor_user_id,
+        "actor_organisation_id": entry.actor_organisation_id,
+        "actor_api_key_id": entry.actor_api_key_id,
+        "actor_label": entry.actor_label,
+        "organisation_id": entry.organisation_id,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "before_digest": entry.before_digest,
+        "after_digest": entry.after_digest,
+        "details": entry.details,
+    }
+    return hashlib.sha256((entry.prev_hash + canonical(body)).encode()).hexdigest()
+
+
+def record(
+    session: Session,
+    *,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: str | int,
+    organisation_id: int | None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one audit entry in the caller's transaction and return it."""
+    head = session.execute(select(AuditChainHead).with_for_update()).scalar_one()
+    entry = AuditEntry(
+        seq=head.seq + 1,
+        at=utcnow(),
+        actor_user_id=actor.user_id,
+        actor_organisation_id=actor.organisation_id,
+        actor_api_key_id=actor.api_key_id,
+        actor_label=actor.label,
+        organisation_id=organisation_id,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        before_digest=digest(before),
+        after_digest=digest(after),
+        # Stored exactly as hashed: the canonical round trip fixes key order and number forms.
+        details=json.loads(canonical(dict(details or {}))),
+        prev_hash=head.hash,
+    )
+    entry.hash = entry_hash(entry)
+    session.add(entry)
+    head.seq = entry.seq
+    head.hash = entry.hash
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One place where the chain does not hold."""
+
+    seq: int
+    kind: str
+    message: Bilingual
+
+
+@dataclass
+class VerifyReport:
+    """Result of checking the whole chain."""
+
+    checked: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the chain is intact."""
+        return not self.problems
+
+
+def _entries(session: Session, batch: int) -> Iterator[AuditEntry]:
+    last = 0
+    while True:
+        rows = session.scalars(
+            select(AuditEntry).where(AuditEntry.seq > last).order_by(AuditEntry.seq).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq
+        session.expunge_all()
+
+
+def verify(session: Session, *, batch: int = 2000) -> VerifyReport:
+    """Check every entry against its predecessor and the chain head; report what is wrong."""
+    report = VerifyReport()
+    expected_seq = 1
+    prev_hash = GENESIS
+    for entry in _entries(session, batch):
+        report.checked += 1
+        if entry.seq != expected_seq:
+            report.problems.append(
+                Problem(
+                    entry.seq,
+                    "missing",
+                    Bilingual(
+                        f"entries {expected_seq}..{entry.seq - 1} are missing",
+                        f"第 {expected_seq}..{entry.seq - 1} 条记录缺失",
+                    ),
+                )
+            )
+        if entry.prev_hash != prev_hash:
+            report.problems.append(
+                Problem(
+                    entry.seq,
+                    "broken_link",
+                    Bilingual(
+                        f"entry {entry.seq} does not follow its predecessor (deleted or reordered)",
+                        f"第 {entry.seq} 条记录与前一条不衔接（被删除或调换顺序）",
+                    ),
+                )
+            )
+        if entry_hash(entry) != entry.hash:
+            report.problems.append(
+                Problem(
+                    entry.seq,
+                    "changed",
+                    Bilingual(
+                        f"entry {entry.seq} was changed after it was written",
+                        f"第 {entry.seq} 条记录在写入后被修改",
+                    ),
+                )
+            )
+        prev_hash = entry.hash
+        expected_seq = entry.seq + 1
+    head = session.execute(select(AuditChainHead)).scalar_one_or_none()
+    if head is None or head.seq != expected_seq - 1 or head.hash != prev_hash:
+        report.problems.append(
+            Problem(
+                expected_seq - 1,
+                "head_mismatch",
+                Bilingual(
+                    "the chain head does not match the last entry (entries removed from the end?)",
+                    "链头与最后一条记录不符（末尾记录被删除？）",
+                ),
+            )
+        )
+    return report
+
+
+def list_entries(
+    session: Session,
+    *,
+    organisation_id: int | None,
+    before_seq: int | None = None,
+    limit: int = 50,
+) -> list[AuditEntry]:
+    """Return the newest entries, of one organisation or (None) of the whole platform."""
+    stmt = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(min(max(limit, 1), 500))
+    if organisation_id is not None:
+        stmt = stmt.where(AuditEntry.organisation_id == organisation_id)
+    if before_seq is not None:
+        stmt = stmt.where(AuditEntry.seq < before_seq)
+    return list(session.scalars(stmt))
+
+
+def count_by_action(session: Session, *, since: dt.datetime) -> list[tuple[str, int]]:
+    """Return how many entries each action had since `since`, platform-wide (an aggregate)."""
+    rows = session.execute(
+        select(AuditEntry.action, func.count())
+        .where(AuditEntry.at >= since)
+        .group_by(AuditEntry.action)
+        .order_by(func.count().desc(), AuditEntry.action)
+    ).all()
+    return [(action, int(n)) for action, n in rows]
