@@ -1,0 +1,345 @@
+"""Request glue shared by every domain's routes and pages: database session, language,
+the caller (principal), CSRF, templates and navigation.
+
+Routes and pages import this module; services never do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Final
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.orm import Session
+
+from opencbec.db import Database
+from opencbec.errors import DomainError, Forbidden, Unauthenticated
+from opencbec.identity import service as identity_service
+from opencbec.identity.models import OrgRole
+from opencbec.identity.rules import DEPARTMENT_LABELS, ROLE_LABELS, Principal, has_scope
+from opencbec.kit.i18n import (
+    HTML_LANG,
+    LOCALE_LABELS,
+    LOCALES,
+    N_,
+    Bilingual,
+    Locale,
+    negotiate,
+    parse_locale,
+    translator,
+)
+from opencbec.kit.ids import keyed_digest, new_token, same, sha256_hex
+from opencbec.kit.time import CHINA_STANDARD_TIME
+from opencbec.settings import Settings
+
+SESSION_COOKIE: Final = "opencbec_session"
+LANG_COOKIE: Final = "opencbec_lang"
+ANON_CSRF_COOKIE: Final = "opencbec_csrf"
+CSRF_FIELD: Final = "csrf_token"
+CSRF_HEADER: Final = "x-csrf-token"
+SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
+TEMPLATE_DIR: Final = Path(__file__).resolve().parent / "templates"
+
+_PROBLEM_SCHEMA: Final[dict[str, Any]] = {
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+}
+PROBLEM_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
+    400: {"description": "Malformed JSON (problem details)", **_PROBLEM_SCHEMA},
+    401: {"description": "No valid login or API key (problem details)", **_PROBLEM_SCHEMA},
+    403: {"description": "Not allowed, or CSRF token missing (problem details)", **_PROBLEM_SCHEMA},
+    404: {"description": "Not found, or not yours (problem details)", **_PROBLEM_SCHEMA},
+    409: {"description": "Conflicts with the current state (problem details)", **_PROBLEM_SCHEMA},
+    413: {"description": "Body too large (problem details)", **_PROBLEM_SCHEMA},
+    422: {"description": "Invalid fields, each named (problem details)", **_PROBLEM_SCHEMA},
+}
+"""Error answers every API route may give, documented in OpenAPI."""
+
+
+def settings_of(request: Request) -> Settings:
+    """Return the settings of the running app."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def database_of(request: Request) -> Database:
+    """Return the database of the running app."""
+    db: Database = request.app.state.db
+    return db
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """Yield the request's session; it commits once after the endpoint, or rolls back."""
+    with database_of(request).session(write=request.method not in SAFE_METHODS) as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(db_session)]
+
+
+# --- language ------------------------------------------------------------------------------
+
+
+def locale_of(request: Request) -> Locale:
+    """Return the request's language: ?lang=, the language cookie, the user's, the browser's."""
+    cached: Locale | None = getattr(request.state, "locale", None)
+    if cached:
+        return cached
+    chosen = (
+        parse_locale(request.query_params.get("lang"))
+        or parse_locale(request.cookies.get(LANG_COOKIE))
+        or parse_locale(getattr(request.state, "user_locale", None))
+        or negotiate(request.headers.get("accept-language"), settings_of(request).default_locale)
+    )
+    request.state.locale = chosen
+    return chosen
+
+
+# --- the caller ----------------------------------------------------------------------------
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+def current_principal(request: Request, session: DbSession) -> Principal | None:
+    """Return the caller from an API key (Authorization: Bearer) or the session cookie."""
+    if hasattr(request.state, "principal"):
+        found: Principal | None = request.state.principal
+        return found
+    principal: Principal | None = None
+    token = _bearer(request)
+    if token is not None:
+        principal = identity_service.resolve_api_key(session, token=token)
+        if principal is None:
+            raise Unauthenticated()
+        if principal.api_key_id is not None:
+            with database_of(request).session(write=True) as touch:
+                identity_service.touch_api_key(touch, key_id=principal.api_key_id)
+    elif cookie := request.cookies.get(SESSION_COOKIE):
+        settings = settings_of(request)
+        resolved = identity_service.resolve_session(
+            session, token=cookie, idle=timedelta(minutes=settings.session_idle_minutes)
+        )
+        if resolved is not None:
+            principal = resolved.principal
+            request.state.session_token_hash = resolved.token_hash
+            request.state.user_locale = resolved.locale
+            if resolved.needs_touch:
+                with database_of(request).session(write=True) as touch:
+                    identity_service.touch_session(touch, session_id=resolved.session_id)
+    request.state.principal = principal
+    return principal
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(current_principal)]
+
+
+def require_principal(principal: OptionalPrincipal) -> Principal:
+    """Return the caller, or refuse with 401 (the page handler turns it into a login redirect)."""
+    if principal is None:
+        raise Unauthenticated()
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(require_principal)]
+
+
+def require_scope(principal: Principal, scope: str) -> None:
+    """Refuse with 403 unless the caller may use `scope`."""
+    if not has_scope(principal, scope):
+        raise Forbidden()
+
+
+# --- CSRF ----------------------------------------------------------------------------------
+
+
+class CsrfFailed(DomainError):
+    """A state-changing browser request without a valid CSRF token."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            Bilingual(
+                "The form has expired or did not come from this site; reload the page and try again.",
+                "表单已过期或并非来自本站，请刷新页面后重试。",
+            ),
+            [],
+            "csrf_failed",
+            403,
+        )
+
+
+def csrf_token(request: Request) -> str:
+    """Return the CSRF token for forms of this request (bound to the session, or to a nonce)."""
+    secret = settings_of(request).secret_key
+    token_hash: str | None = getattr(request.state, "session_token_hash", None)
+    if token_hash is None and (cookie := request.cookies.get(SESSION_COOKIE)):
+        token_hash = sha256_hex(cookie)
+    if token_hash is not None:
+        return keyed_digest(secret, "session:" + token_hash)
+    nonce: str | None = request.cookies.get(ANON_CSRF_COOKIE) or getattr(
+        request.state, "new_csrf_nonce", None
+    )
+    if nonce is None:
+        nonce = new_token(16)
+        request.state.new_csrf_nonce = nonce
+    return keyed_digest(secret, "anon:" + nonce)
+
+
+async def csrf_protect(request: Request) -> None:
+    """Refuse a state-changing request carrying cookies unless it presents the CSRF token.
+
+    Requests authenticated by an API key carry no ambient credentials and need no token.
+    """
+    if request.method in SAFE_METHODS or _bearer(request) is not None:
+        return
+    presented = request.headers.get(CSRF_HEADER)
+    if presented is None:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get(CSRF_FIELD)
+            presented = value if isinstance(value, str) else None
+    if not presented or not same(presented, csrf_token(request)):
+        raise CsrfFailed()
+
+
+# --- templates and navigation --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    """One entry of the navigation, shown to the roles that use it."""
+
+    path: str
+    label: str
+    roles: frozenset[OrgRole] | None = None  # None: everyone logged in
+    org_admin_only: bool = False
+
+    def shown_to(self, principal: Principal) -> bool:
+        """True when `principal` should see this entry."""
+        if self.org_admin_only and not principal.is_org_admin:
+            return False
+        return self.roles is None or bool(self.roles & principal.roles)
+
+
+NAV: Final[tuple[NavItem, ...]] = (
+    NavItem("/home", N_("Home")),
+    NavItem(
+        "/organisations",
+        N_("Organisations"),
+        frozenset({OrgRole.ZONE_ADMINISTRATION, OrgRole.REGULATOR}),
+    ),
+    NavItem("/org/users", N_("Users")),
+    NavItem("/org/api-keys", N_("API keys"), org_admin_only=True),
+    NavItem("/audit", N_("Activity log")),
+    NavItem("/account", N_("My account")),
+)
+
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATE_DIR),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+    auto_reload=False,
+)
+
+
+def _format_time(value: Any) -> str:
+    if value is None:
+        return "—"
+    return str(value.astimezone(CHINA_STANDARD_TIME).strftime("%Y-%m-%d %H:%M"))
+
+
+_env.filters["cst"] = _format_time
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a page in the request's language with the shell's common context."""
+    locale = locale_of(request)
+    tr = translator(locale)
+    principal: Principal | None = getattr(request.state, "principal", None)
+    base: dict[str, Any] = {
+        "request": request,
+        "_": tr.gettext,
+        "gettext": tr.gettext,
+        "ngettext": tr.ngettext,
+        "locale": locale,
+        "html_lang": HTML_LANG[locale],
+        "locales": [(loc, LOCALE_LABELS[loc]) for loc in LOCALES],
+        "principal": principal,
+        "csrf_token": csrf_token(request),
+        "csrf_field": CSRF_FIELD,
+        "nav": [item for item in NAV if principal and item.shown_to(principal)],
+        "current_path": request.url.path,
+        "role_labels": ROLE_LABELS,
+        "department_labels": DEPARTMENT_LABELS,
+        "org_name": (
+            (
+                principal.organisation_name_zh
+                if locale == "zh_CN"
+                else principal.organisation_name_en
+            )
+            if principal
+            else ""
+        ),
+    }
+    base.update(context or {})
+    html = _env.get_template(template).render(base)
+    response = HTMLResponse(html, status_code=status_code)
+    nonce: str | None = getattr(request.state, "new_csrf_nonce", None)
+    if nonce is not None:
+        set_cookie(request, response, ANON_CSRF_COOKIE, nonce, max_age=None, samesite="strict")
+    return response
+
+
+def set_cookie(
+    request: Request,
+    response: Any,
+    name: str,
+    value: str,
+    *,
+    max_age: int | None,
+    samesite: str = "lax",
+    httponly: bool = True,
+) -> None:
+    """Set a cookie with the platform's security attributes."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=httponly,
+        secure=settings_of(request).cookie_secure,
+        samesite=samesite,
+        path="/",
+    )
+
+
+def login_redirect_target(request: Request) -> str:
+    """Return the login URL that comes back to the current page."""
+    target = request.url.path
+    if request.url.query:
+        target += "?" + request.url.query
+    return "/login?next=" + quote(target, safe="")
+
+
+def safe_next(value: str | None) -> str:
+    """Return `value` when it is a local path, else /home (no open redirects)."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/home"
