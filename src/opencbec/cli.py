@@ -1,0 +1,333 @@
+"""The `opencbec` command: serve, database, users, organisations, API keys, audit, demo."""
+
+from __future__ import annotations
+
+import getpass
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from opencbec.audit import service as audit_service
+from opencbec.audit.service import Actor
+from opencbec.db import Database
+from opencbec.demo import service as demo_service
+from opencbec.errors import DomainError
+from opencbec.identity import service as identity_service
+from opencbec.identity.models import Department, Organisation, OrgRole
+from opencbec.settings import Settings
+
+app = typer.Typer(
+    help="OpenCBEC — CBEC pilot-zone service platform / 跨境电商综试区线上综合服务平台",
+    no_args_is_help=True,
+)
+db_app = typer.Typer(help="Database schema / 数据库结构", no_args_is_help=True)
+users_app = typer.Typer(help="Users / 用户", no_args_is_help=True)
+orgs_app = typer.Typer(help="Organisations / 单位", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys / API 密钥", no_args_is_help=True)
+audit_app = typer.Typer(help="Audit log / 审计日志", no_args_is_help=True)
+demo_app = typer.Typer(help="Demo zone / 演示数据", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(orgs_app, name="orgs")
+app.add_typer(keys_app, name="apikeys")
+app.add_typer(audit_app, name="audit")
+app.add_typer(demo_app, name="demo")
+
+console = Console()
+
+
+def _cli_actor() -> Actor:
+    return Actor(label=f"cli:{getpass.getuser()}")
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    identity_service.configure_password_hashing(
+        time_cost=settings.password_time_cost, memory_kib=settings.password_memory_kib
+    )
+    return settings
+
+
+def _database() -> Database:
+    return Database.from_settings(_settings())
+
+
+def _fail(error: DomainError) -> typer.Exit:
+    console.print(f"[red]{error.message.en} / {error.message.zh}[/red]")
+    for field_error in error.errors:
+        console.print(
+            f"  [red]{field_error.field}: {field_error.reason.en} / {field_error.reason.zh}[/red]"
+        )
+    return typer.Exit(code=2)
+
+
+# --- database ------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    from opencbec.migrate import upgrade_engine  # noqa: PLC0415 - alembic loads lazily
+
+    database = _database()
+    upgrade_engine(database.engine, revision)
+    console.print(
+        f"database at {revision} ({database.engine.url.render_as_string(hide_password=True)})"
+    )
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Fail unless the database is at head and the models agree with the migrations."""
+    from opencbec.migrate import current_revision, differences, head_revision  # noqa: PLC0415
+
+    database = _database()
+    with database.engine.connect() as connection:
+        current, head = current_revision(connection), head_revision()
+        if current != head:
+            console.print(
+                f"[red]database at {current}, migrations at {head}: run `opencbec db upgrade`[/red]"
+            )
+            raise typer.Exit(code=1)
+        diff = differences(connection)
+    if diff:
+        console.print("[red]models and migrations disagree:[/red]")
+        for item in diff:
+            console.print(f"  {item}")
+        raise typer.Exit(code=1)
+    console.print(f"database at head {head}; models and migrations agree")
+
+
+# --- organisations, users, API keys --------------------------------------------------------
+
+
+@orgs_app.command("create")
+def orgs_create(
+    code: Annotated[str, typer.Option(help="Short code, e.g. xx-customs")],
+    name_zh: Annotated[str, typer.Option(help="Chinese name")],
+    name_en: Annotated[str, typer.Option(help="English name")],
+    role: Annotated[list[OrgRole], typer.Option(help="Role (repeat for several)")],
+    department: Annotated[Department | None, typer.Option(help="Regulator's department")] = None,
+) -> None:
+    """Create an organisation."""
+    with _database().session() as session:
+        try:
+            org = identity_service.create_organisation(
+                session,
+                actor=_cli_actor(),
+                code=code,
+                name_zh=name_zh,
+                name_en=name_en,
+                roles=role,
+                department=department,
+            )
+        except DomainError as exc:
+            raise _fail(exc) from None
+        console.print(f"organisation {org.code} created (id {org.id})")
+
+
+@orgs_app.command("list")
+def orgs_list() -> None:
+    """List organisations and their roles."""
+    table = Table("id", "code", "name", "roles", "department")
+    with _database().session(write=False) as session:
+        for org in session.scalars(
+            select(Organisation).options(selectinload(Organisation.roles)).order_by(Organisation.id)
+        ):
+            table.add_row(
+                str(org.id),
+                org.code,
+                f"{org.name_zh} / {org.name_en}",
+                ", ".join(r.role for r in org.roles),
+                org.department or "",
+            )
+    console.print(table)
+
+
+@users_app.command("create")
+def users_create(
+    org: Annotated[str, typer.Option(help="Organisation code")],
+    username: Annotated[str, typer.Option(help="Login name")],
+    display_name: Annotated[str, typer.Option(help="Name shown in the interface")] = "",
+    admin: Annotated[bool, typer.Option(help="Administrator of the organisation")] = False,
+    password: Annotated[str | None, typer.Option(help="Password (asked for when omitted)")] = None,
+) -> None:
+    """Create a user of an organisation."""
+    secret = password or typer.prompt("Password / 密码", hide_input=True, confirmation_prompt=True)
+    with _database().session() as session:
+        organisation = identity_service.get_organisation_by_code(session, org)
+        if organisation is None:
+            console.print(f"[red]no organisation {org!r} / 单位 {org!r} 不存在[/red]")
+            raise typer.Exit(code=2)
+        try:
+            user = identity_service.create_user(
+                session,
+                actor=_cli_actor(),
+                organisation_id=organisation.id,
+                username=username,
+                display_name=display_name or username,
+                password=secret,
+                is_org_admin=admin,
+            )
+        except DomainError as exc:
+            raise _fail(exc) from None
+        console.print(f"user {user.username} created (id {user.id})")
+
+
+@keys_app.command("create")
+def apikeys_create(
+    org: Annotated[str, typer.Option(help="Organisation code")],
+    name: Annotated[str, typer.Option(help="What the key is for")],
+    scope: Annotated[list[str], typer.Option(help="Scope (repeat for several)")],
+    days: Annotated[int, typer.Option(help="Validity in days")] = 90,
+) -> None:
+    """Create an API key; the key is printed once and never again."""
+    settings = _settings()
+    with Database.from_settings(settings).session() as session:
+        organisation = identity_service.get_organisation_by_code(session, org)
+        if organisation is None:
+            console.print(f"[red]no organisation {org!r} / 单位 {org!r} 不存在[/red]")
+            raise typer.Exit(code=2)
+        try:
+            key, secret = identity_service.issue_api_key(
+                session,
+                actor=_cli_actor(),
+                organisation_id=organisation.id,
+                name=name,
+                scopes=scope,
+                valid_days=days,
+                max_days=settings.api_key_max_days,
+            )
+        except DomainError as exc:
+            raise _fail(exc) from None
+    console.print(
+        f"API key {key.id} ({key.prefix}) valid until {key.expires_at:%Y-%m-%d}; store it now:"
+    )
+    print(secret)
+
+
+@keys_app.command("revoke")
+def apikeys_revoke(
+    org: Annotated[str, typer.Option(help="Organisation code")],
+    key_id: Annotated[int, typer.Argument(help="Key id")],
+) -> None:
+    """Revoke an API key of an organisation."""
+    with _database().session() as session:
+        organisation = identity_service.get_organisation_by_code(session, org)
+        if organisation is None:
+            console.print(f"[red]no organisation {org!r} / 单位 {org!r} 不存在[/red]")
+            raise typer.Exit(code=2)
+        try:
+            identity_service.revoke_api_key(
+                session, actor=_cli_actor(), organisation_id=organisation.id, key_id=key_id
+            )
+        except DomainError as exc:
+            raise _fail(exc) from None
+    console.print(f"API key {key_id} revoked")
+
+
+# --- audit, demo, serve --------------------------------------------------------------------
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit chain; exit 1 and list each problem when it does not hold."""
+    with _database().session(write=False) as session:
+        report = audit_service.verify(session)
+    if report.ok:
+        console.print(
+            f"[green]audit chain intact: {report.checked} entries / 审计链完整：{report.checked} 条[/green]"
+        )
+        return
+    console.print(
+        f"[red]audit chain broken: {len(report.problems)} problem(s) in {report.checked} entries[/red]"
+    )
+    for problem in report.problems:
+        console.print(
+            f"  #{problem.seq} {problem.kind}: {problem.message.en} / {problem.message.zh}"
+        )
+    raise typer.Exit(code=1)
+
+
+@demo_app.command("load")
+def demo_load() -> None:
+    """Load the demo zone into an empty database."""
+    settings = _settings()
+    if not settings.load_demo:
+        console.print("[red]demo loading is switched off (OPENCBEC_LOAD_DEMO=false)[/red]")
+        raise typer.Exit(code=2)
+    with Database.from_settings(settings).session() as session:
+        if demo_service.is_loaded(session):
+            console.print(
+                "[yellow]the database already has organisations; demo not loaded[/yellow]"
+            )
+            raise typer.Exit(code=1)
+        with Progress(console=console) as progress:
+            task = progress.add_task("demo zone / 演示数据", total=len(demo_service.DEMO_ORGS))
+            demo_service.load(session, progress=lambda _code: progress.advance(task))
+    _print_demo_logins()
+
+
+def _print_demo_logins() -> None:
+    table = Table(
+        "login / 用户名",
+        "organisation / 单位",
+        "role / 角色",
+        title=f"Demo logins, password / 演示密码: {demo_service.DEMO_PASSWORD}",
+    )
+    for demo in demo_service.DEMO_ORGS:
+        table.add_row(
+            demo.username,
+            demo.name_zh,
+            ", ".join(r.value for r in demo.roles)
+            + (f" ({demo.department.value})" if demo.department else ""),
+        )
+    console.print(table)
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address (default OPENCBEC_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default OPENCBEC_PORT)")] = None,
+) -> None:
+    """Migrate, load the demo zone on first start, and serve the platform."""
+    import uvicorn  # noqa: PLC0415
+
+    from opencbec.migrate import upgrade_engine  # noqa: PLC0415
+    from opencbec.web import create_app  # noqa: PLC0415
+
+    settings = _settings()
+    database = Database.from_settings(settings)
+    upgrade_engine(database.engine)
+    with database.session() as session:
+        first_start = not demo_service.is_loaded(session)
+        if first_start and settings.load_demo:
+            with Progress(console=console) as progress:
+                task = progress.add_task(
+                    "loading the demo zone / 加载演示数据", total=len(demo_service.DEMO_ORGS)
+                )
+                demo_service.load(session, progress=lambda _code: progress.advance(task))
+    if settings.load_demo:
+        _print_demo_logins()
+    bind_host, bind_port = host or settings.host, port or settings.port
+    console.print(f"OpenCBEC on http://{bind_host}:{bind_port}  ({database.engine.dialect.name})")
+    uvicorn.run(
+        create_app(settings, database=database),
+        host=bind_host,
+        port=bind_port,
+        log_level=settings.log_level,
+    )
+
+
+def main() -> None:
+    """Run the command line."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

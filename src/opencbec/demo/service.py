@@ -1,0 +1,190 @@
+"""Load the demo zone: organisations of every role and a user for each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from opencbec.audit.service import Actor
+from opencbec.identity import service as identity_service
+from opencbec.identity.models import Department, Organisation, OrgRole
+
+DEMO_PASSWORD = "opencbec-demo-2026"  # noqa: S105 - published on purpose; demo refused in prod
+DEMO_ACTOR = Actor(label="demo-loader")
+
+
+@dataclass(frozen=True, slots=True)
+class DemoOrg:
+    """One demo organisation and its administrator's login."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    roles: tuple[OrgRole, ...]
+    username: str
+    display_name: str
+    department: Department | None = None
+
+
+DEMO_ORGS: tuple[DemoOrg, ...] = (
+    DemoOrg(
+        "xx-zone-admin",
+        "中国（新乡）跨境电子商务综合试验区管理办公室",
+        "Xinxiang CBEC Pilot Zone Administration",
+        (OrgRole.ZONE_ADMINISTRATION,),
+        "zone",
+        "王主任",
+    ),
+    DemoOrg(
+        "xx-customs",
+        "新乡海关",
+        "Xinxiang Customs",
+        (OrgRole.REGULATOR,),
+        "customs",
+        "李关员",
+        Department.CUSTOMS,
+    ),
+    DemoOrg(
+        "xx-tax",
+        "国家税务总局新乡市税务局",
+        "Xinxiang Municipal Tax Service",
+        (OrgRole.REGULATOR,),
+        "tax",
+        "赵科长",
+        Department.TAX,
+    ),
+    DemoOrg(
+        "xx-safe",
+        "国家外汇管理局新乡市分局",
+        "SAFE Xinxiang Branch",
+        (OrgRole.REGULATOR,),
+        "forex",
+        "钱科长",
+        Department.FOREIGN_EXCHANGE,
+    ),
+    DemoOrg(
+        "xx-commerce",
+        "新乡市商务局",
+        "Xinxiang Commerce Bureau",
+        (OrgRole.REGULATOR,),
+        "commerce",
+        "孙科长",
+        Department.COMMERCE,
+    ),
+    DemoOrg(
+        "xx-samr",
+        "新乡市市场监督管理局",
+        "Xinxiang Market Supervision Administration",
+        (OrgRole.REGULATOR,),
+        "market",
+        "周科长",
+        Department.MARKET_SUPERVISION,
+    ),
+    DemoOrg(
+        "xx-post",
+        "新乡市邮政管理局",
+        "Xinxiang Postal Administration",
+        (OrgRole.REGULATOR,),
+        "post",
+        "吴科长",
+        Department.POST,
+    ),
+    DemoOrg(
+        "muye-chem",
+        "新乡牧野精细化工（示范）有限公司",
+        "Muye Fine Chemicals (Demo) Co., Ltd.",
+        (OrgRole.ECOMMERCE_ENTERPRISE,),
+        "seller",
+        "陈经理",
+    ),
+    DemoOrg(
+        "changyuan-lift",
+        "长垣起重装备（示范）有限公司",
+        "Changyuan Lifting Equipment (Demo) Co., Ltd.",
+        (OrgRole.ECOMMERCE_ENTERPRISE,),
+        "seller2",
+        "郑经理",
+    ),
+    DemoOrg(
+        "muye-mall",
+        "牧野跨境商城（示范）",
+        "Muye Cross-border Mall (Demo)",
+        (OrgRole.ECOMMERCE_PLATFORM,),
+        "platform",
+        "冯经理",
+    ),
+    DemoOrg(
+        "zhongou-rail",
+        "中欧班列新乡物流（示范）有限公司",
+        "China-Europe Rail Xinxiang Logistics (Demo)",
+        (OrgRole.LOGISTICS,),
+        "logistics",
+        "蒋调度",
+    ),
+    DemoOrg(
+        "yuzhifu-pay",
+        "豫支付（示范）有限公司",
+        "Yuzhifu Payments (Demo) Co., Ltd.",
+        (OrgRole.PAYMENT,),
+        "payment",
+        "沈经理",
+    ),
+    DemoOrg(
+        "muye-broker",
+        "新乡报关行（示范）有限公司",
+        "Xinxiang Customs Brokerage (Demo)",
+        (OrgRole.CUSTOMS_BROKER,),
+        "broker",
+        "韩报关员",
+    ),
+    DemoOrg(
+        "xx-bonded",
+        "新乡综合保税仓储（示范）",
+        "Xinxiang Bonded Warehouse (Demo)",
+        (OrgRole.WAREHOUSE_OPERATOR,),
+        "warehouse",
+        "杨主管",
+    ),
+    DemoOrg(
+        "zyb-bank",
+        "中原银行新乡分行（示范）",
+        "Zhongyuan Bank Xinxiang Branch (Demo)",
+        (OrgRole.FINANCIAL_INSTITUTION,),
+        "bank",
+        "朱经理",
+    ),
+)
+
+
+def is_loaded(session: Session) -> bool:
+    """True when the database already holds organisations (demo or real): never load twice."""
+    return bool(session.scalar(select(func.count()).select_from(Organisation)))
+
+
+def load(session: Session, *, progress: Callable[[str], None] | None = None) -> list[DemoOrg]:
+    """Create the demo organisations and their users through the identity services."""
+    for demo in DEMO_ORGS:
+        org = identity_service.create_organisation(
+            session,
+            actor=DEMO_ACTOR,
+            code=demo.code,
+            name_zh=demo.name_zh,
+            name_en=demo.name_en,
+            roles=demo.roles,
+            department=demo.department,
+        )
+        identity_service.create_user(
+            session,
+            actor=DEMO_ACTOR,
+            organisation_id=org.id,
+            username=demo.username,
+            display_name=demo.display_name,
+            password=DEMO_PASSWORD,
+            is_org_admin=True,
+        )
+        if progress:
+            progress(demo.code)
+    return list(DEMO_ORGS)
