@@ -1,0 +1,168 @@
+"""The audit chain: written with each change, verified, tamper-evident, append-only."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+
+import pytest
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from opencbec.audit import service
+from opencbec.audit.models import AuditEntry
+from opencbec.audit.service import Actor
+from opencbec.db import Database, build_engine
+from opencbec.migrate import upgrade_engine
+from tests.conftest import FreshDatabases
+
+ACTOR = Actor(label="tester", user_id=1, organisation_id=1)
+
+
+def _write(session: Session, n: int) -> list[AuditEntry]:
+    return [
+        service.record(
+            session,
+            actor=ACTOR,
+            action="test.thing.change",
+            object_type="test.thing",
+            object_id=i,
+            organisation_id=1,
+            before={"n": i},
+            after={"n": i + 1, "note": "变更"},
+            details={"i": i},
+        )
+        for i in range(n)
+    ]
+
+
+def _without_guard(connection: Connection) -> None:
+    """Drop the append-only triggers inside the test transaction, as an attacker with DB access could."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("DROP TRIGGER audit_entries_no_update")
+        connection.exec_driver_sql("DROP TRIGGER audit_entries_no_delete")
+    else:
+        connection.exec_driver_sql("ALTER TABLE audit_entries DISABLE TRIGGER USER")
+
+
+def test_entries_chain_and_verify(session: Session) -> None:
+    entries = _write(session, 5)
+    assert [e.seq for e in entries] == list(range(entries[0].seq, entries[0].seq + 5))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(entries))
+    assert entries[0].after_digest == service.digest({"n": 1, "note": "变更"})
+    report = service.verify(session)
+    assert report.ok
+    assert report.checked >= 5
+
+
+def test_digest_is_canonical_and_none_for_no_state() -> None:
+    assert service.digest({"a": 1, "b": "x"}) == service.digest({"b": "x", "a": 1})
+    assert service.digest(None) is None
+    with pytest.raises(TypeError):
+        service.canonical({"x": object()})
+
+
+def test_changed_entry_is_found(session: Session, connection: Connection) -> None:
+    entries = _write(session, 4)
+    _without_guard(connection)
+    session.execute(
+        text("UPDATE audit_entries SET action = 'x.y.z' WHERE seq = :s"), {"s": entries[1].seq}
+    )
+    session.expire_all()
+    report = service.verify(session)
+    assert [(p.seq, p.kind) for p in report.problems] == [(entries[1].seq, "changed")]
+
+
+def test_deleted_entry_is_found(session: Session, connection: Connection) -> None:
+    entries = _write(session, 4)
+    _without_guard(connection)
+    session.execute(text("DELETE FROM audit_entries WHERE seq = :s"), {"s": entries[2].seq})
+    session.expire_all()
+    kinds = {p.kind for p in service.verify(session).problems}
+    assert kinds == {"missing", "broken_link"}
+
+
+def test_deleted_last_entry_is_found_through_the_head(
+    session: Session, connection: Connection
+) -> None:
+    entries = _write(session, 3)
+    _without_guard(connection)
+    session.execute(text("DELETE FROM audit_entries WHERE seq = :s"), {"s": entries[-1].seq})
+    session.expire_all()
+    assert [p.kind for p in service.verify(session).problems] == ["head_mismatch"]
+
+
+def test_reordered_entries_are_found(session: Session, connection: Connection) -> None:
+    entries = _write(session, 4)
+    a, b = entries[1].seq, entries[2].seq
+    _without_guard(connection)
+    session.execute(text("UPDATE audit_entries SET seq = -1 WHERE seq = :a"), {"a": a})
+    session.execute(text("UPDATE audit_entries SET seq = :a WHERE seq = :b"), {"a": a, "b": b})
+    session.execute(text("UPDATE audit_entries SET seq = :b WHERE seq = -1"), {"b": b})
+    session.expire_all()
+    kinds = {p.kind for p in service.verify(session).problems}
+    assert "broken_link" in kinds
+
+
+def test_the_database_refuses_update_and_delete(session: Session) -> None:
+    entry = _write(session, 1)[0]
+    for statement in (
+        "UPDATE audit_entries SET action = 'x' WHERE seq = :s",
+        "DELETE FROM audit_entries WHERE seq = :s",
+    ):
+        nested = session.begin_nested()
+        with pytest.raises(DBAPIError, match="append-only"):
+            session.execute(text(statement), {"s": entry.seq})
+        nested.rollback()
+
+
+def test_list_entries_by_organisation_and_page(session: Session) -> None:
+    _write(session, 3)
+    service.record(
+        session,
+        actor=ACTOR,
+        action="other.org",
+        object_type="test.thing",
+        object_id=9,
+        organisation_id=2,
+    )
+    mine = service.list_entries(session, organisation_id=1, limit=2)
+    assert len(mine) == 2
+    assert all(e.organisation_id == 1 for e in mine)
+    older = service.list_entries(session, organisation_id=1, before_seq=mine[-1].seq, limit=50)
+    assert all(e.seq < mine[-1].seq for e in older)
+
+
+def test_concurrent_writers_never_fork_the_chain(fresh_databases: FreshDatabases) -> None:
+    engine = build_engine(fresh_databases.new_url())
+    upgrade_engine(engine)
+    database = Database(engine)
+    errors: list[BaseException] = []
+
+    def writer(label: str) -> None:
+        try:
+            for i in range(15):
+                with database.session() as s:
+                    service.record(
+                        s,
+                        actor=Actor(label=label),
+                        action="test.concurrent",
+                        object_type="test.thing",
+                        object_id=i,
+                        organisation_id=None,
+                    )
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(f"w{n}",)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with database.session(write=False) as s:
+        report = service.verify(s)
+    assert report.ok, report.problems
+    assert report.checked == 60
+    engine.dispose()

@@ -1,0 +1,77 @@
+"""The web shell: health, error pages and problems, security headers, static files, rollback."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from opencbec.identity.models import Organisation
+from tests.factories.identity import log_in, make_org, make_user
+
+
+def test_health(client: TestClient) -> None:
+    body = client.get("/health").json()
+    assert body["status"] == "ok"
+    assert body["database"] in {"sqlite", "postgresql"}
+
+
+def test_unknown_api_path_is_a_problem_and_page_path_a_page(client: TestClient) -> None:
+    api = client.get("/api/v1/nothing-here")
+    assert api.status_code == 404
+    assert api.headers["content-type"].startswith("application/problem+json")
+    page = client.get("/nothing-here", headers={"accept": "text/html", "accept-language": "zh-CN"})
+    assert page.status_code == 404
+    assert "页面不存在" in page.text
+    assert page.headers["content-type"].startswith("text/html")
+
+
+def test_method_not_allowed_is_a_problem(client: TestClient) -> None:
+    response = client.put("/health", headers={"accept": "application/json"})
+    assert response.status_code == 405
+    assert response.json()["code"] == "http_405"
+
+
+def test_security_headers_and_docs(client: TestClient) -> None:
+    response = client.get("/login")
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "content-security-policy" not in docs.headers
+
+
+def test_static_css_is_served(client: TestClient) -> None:
+    response = client.get("/static/app.css")
+    assert response.status_code == 200
+    assert "Noto Sans CJK SC" in response.text
+
+
+def test_cookies_are_secure_and_http_only(client: TestClient, session: Session) -> None:
+    user = make_user(session, make_org(session))
+    page = client.get("/login")
+    assert "secure" in page.headers["set-cookie"].lower()
+    log_in(client, user.username)
+
+
+def test_unexpected_error_is_500_and_rolls_back(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from opencbec.identity import service
+
+    admin = make_user(session, make_org(session))
+    log_in(client, admin.username)
+    before = session.scalar(select(func.count()).select_from(Organisation))
+
+    def explode(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(service, "list_users", explode)
+    response = client.get("/org/users", headers={"accept": "text/html", "accept-language": "en"})
+    assert response.status_code == 500
+    assert "nothing was saved" in response.text
+    api = client.get("/api/v1/users")
+    assert api.status_code == 500
+    assert api.json()["code"] == "internal_error"
+    assert session.scalar(select(func.count()).select_from(Organisation)) == before
