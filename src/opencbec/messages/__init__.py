@@ -1,0 +1,1 @@
+"""Message codecs: pure, no database (China Customs CEB XML, ...)."""
