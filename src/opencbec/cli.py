@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -10,7 +12,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from opencbec.audit import service as audit_service
 from opencbec.audit.service import Actor
@@ -53,8 +55,19 @@ def _settings() -> Settings:
     return settings
 
 
-def _database() -> Database:
-    return Database.from_settings(_settings())
+@contextmanager
+def _database(settings: Settings | None = None) -> Iterator[Database]:
+    database = Database.from_settings(settings or _settings())
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+@contextmanager
+def _session(*, write: bool = True, settings: Settings | None = None) -> Iterator[Session]:
+    with _database(settings) as database, database.session(write=write) as session:
+        yield session
 
 
 def _fail(error: DomainError) -> typer.Exit:
@@ -74,11 +87,10 @@ def db_upgrade(revision: str = "head") -> None:
     """Apply migrations up to REVISION (default: head)."""
     from opencbec.migrate import upgrade_engine  # noqa: PLC0415 - alembic loads lazily
 
-    database = _database()
-    upgrade_engine(database.engine, revision)
-    console.print(
-        f"database at {revision} ({database.engine.url.render_as_string(hide_password=True)})"
-    )
+    with _database() as database:
+        upgrade_engine(database.engine, revision)
+        url = database.engine.url.render_as_string(hide_password=True)
+    console.print(f"database at {revision} ({url})")
 
 
 @db_app.command("check")
@@ -86,8 +98,7 @@ def db_check() -> None:
     """Fail unless the database is at head and the models agree with the migrations."""
     from opencbec.migrate import current_revision, differences, head_revision  # noqa: PLC0415
 
-    database = _database()
-    with database.engine.connect() as connection:
+    with _database() as database, database.engine.connect() as connection:
         current, head = current_revision(connection), head_revision()
         if current != head:
             console.print(
@@ -115,7 +126,7 @@ def orgs_create(
     department: Annotated[Department | None, typer.Option(help="Regulator's department")] = None,
 ) -> None:
     """Create an organisation."""
-    with _database().session() as session:
+    with _session() as session:
         try:
             org = identity_service.create_organisation(
                 session,
@@ -135,7 +146,7 @@ def orgs_create(
 def orgs_list() -> None:
     """List organisations and their roles."""
     table = Table("id", "code", "name", "roles", "department")
-    with _database().session(write=False) as session:
+    with _session(write=False) as session:
         for org in session.scalars(
             select(Organisation).options(selectinload(Organisation.roles)).order_by(Organisation.id)
         ):
@@ -159,7 +170,7 @@ def users_create(
 ) -> None:
     """Create a user of an organisation."""
     secret = password or typer.prompt("Password / 密码", hide_input=True, confirmation_prompt=True)
-    with _database().session() as session:
+    with _session() as session:
         organisation = identity_service.get_organisation_by_code(session, org)
         if organisation is None:
             console.print(f"[red]no organisation {org!r} / 单位 {org!r} 不存在[/red]")
@@ -188,7 +199,7 @@ def apikeys_create(
 ) -> None:
     """Create an API key; the key is printed once and never again."""
     settings = _settings()
-    with Database.from_settings(settings).session() as session:
+    with _session(settings=settings) as session:
         organisation = identity_service.get_organisation_by_code(session, org)
         if organisation is None:
             console.print(f"[red]no organisation {org!r} / 单位 {org!r} 不存在[/red]")
@@ -217,7 +228,7 @@ def apikeys_revoke(
     key_id: Annotated[int, typer.Argument(help="Key id")],
 ) -> None:
     """Revoke an API key of an organisation."""
-    with _database().session() as session:
+    with _session() as session:
         organisation = identity_service.get_organisation_by_code(session, org)
         if organisation is None:
             console.print(f"[red]no organisation {org!r} / 单位 {org!r} 不存在[/red]")
@@ -237,7 +248,7 @@ def apikeys_revoke(
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check the audit chain; exit 1 and list each problem when it does not hold."""
-    with _database().session(write=False) as session:
+    with _session(write=False) as session:
         report = audit_service.verify(session)
     if report.ok:
         console.print(
@@ -261,7 +272,7 @@ def demo_load() -> None:
     if not settings.load_demo:
         console.print("[red]demo loading is switched off (OPENCBEC_LOAD_DEMO=false)[/red]")
         raise typer.Exit(code=2)
-    with Database.from_settings(settings).session() as session:
+    with _session(settings=settings) as session:
         if demo_service.is_loaded(session):
             console.print(
                 "[yellow]the database already has organisations; demo not loaded[/yellow]"
