@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
 import pytest
 import time_machine
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,6 +16,7 @@ from opencbec.audit.models import AuditEntry
 from opencbec.demo import service as demo_service
 from opencbec.identity.models import ApiKey, OrgRole, User
 from tests.factories.identity import PASSWORD, csrf_from, log_in, make_org, make_user
+from tests.factories.web import all_routes
 
 
 def test_login_page_in_both_languages(client: TestClient) -> None:
@@ -122,19 +121,9 @@ def test_logout_ends_the_session(client: TestClient, session: Session) -> None:
     assert client.get("/home", follow_redirects=False).status_code == 303
 
 
-def _all_routes(routes: list[Any]) -> list[APIRoute]:
-    found: list[APIRoute] = []
-    for route in routes:
-        if isinstance(route, APIRoute):
-            found.append(route)
-        elif hasattr(route, "original_router"):  # FastAPI wraps included routers
-            found.extend(_all_routes(route.original_router.routes))
-    return found
-
-
 def _unsafe_routes(app: FastAPI) -> list[tuple[str, str]]:
     found = []
-    for route in _all_routes(app.routes):
+    for route in all_routes(app.routes):
         for method in route.methods & {"POST", "PUT", "PATCH", "DELETE"}:
             path = (
                 route.path.replace("{user_id}", "1")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from opencbec.audit.models import AuditEntry
 from opencbec.identity.models import ApiKey, Department, OrgRole, User
 from tests.factories.identity import csrf_from, log_in, make_key, make_org, make_user
+from tests.factories.web import all_routes
 
 
 def _bearer(secret: str) -> dict[str, str]:
@@ -279,3 +280,38 @@ def test_openapi_documents_problem_details(client: TestClient) -> None:
     assert "Problem" in spec["components"]["schemas"]
     responses = spec["paths"]["/api/v1/users"]["post"]["responses"]
     assert {"400", "401", "403", "413", "422"} <= set(responses)
+
+
+def test_no_route_with_an_id_reaches_another_organisations_record(
+    app: FastAPI, client: TestClient, session: Session
+) -> None:
+    """Every route that names a record by id, tried by A against B's ids: never found, nothing changed."""
+    org_a, org_b = make_org(session), make_org(session)
+    admin_a, admin_b = make_user(session, org_a), make_user(session, org_b)
+    key_a = make_key(session, org_a)
+    make_key(session, org_b)
+    b_key = session.scalar(select(ApiKey).where(ApiKey.organisation_id == org_b.id))
+    assert b_key is not None
+    b_ids = {"{user_id}": admin_b.id, "{key_id}": b_key.id, "{organisation_id}": org_b.id}
+    log_in(client, admin_a.username)
+    token = csrf_from(client.get("/home").text)
+    tried = 0
+    for route in all_routes(app.routes):
+        if not any(p in route.path for p in b_ids):
+            continue
+        path = route.path.replace("{action}", "disable")
+        for placeholder, value in b_ids.items():
+            path = path.replace(placeholder, str(value))
+        for method in route.methods - {"HEAD"}:
+            as_page = client.request(
+                method, path, data={"csrf_token": token}, follow_redirects=False
+            )
+            as_key = client.request(method, path, headers=_bearer(key_a), follow_redirects=False)
+            for response in (as_page, as_key):
+                assert response.status_code in {403, 404}, (method, path, response.status_code)
+            tried += 1
+    assert tried >= 5
+    session.refresh(admin_b)
+    session.refresh(b_key)
+    assert admin_b.is_active
+    assert b_key.revoked_at is None
