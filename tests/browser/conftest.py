@@ -1,0 +1,106 @@
+"""Browser fixtures: the platform served by uvicorn on a free port over its own database,
+driven by Debian's chromium through Playwright (never `playwright install`)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from opencbec.db import Database, build_engine
+from opencbec.demo import service as demo_service
+from opencbec.migrate import upgrade_engine
+from opencbec.settings import Settings
+from opencbec.web import create_app
+from tests.conftest import FreshDatabases
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's chromium; in CI its absence is a failure, elsewhere a clear skip."""
+    path = shutil.which("chromium")
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(
+                "chromium is missing in CI: .ci/run installs it with apt-get install chromium fonts-noto-cjk"
+            )
+        pytest.skip("browser tests need Debian's chromium: apt-get install chromium fonts-noto-cjk")
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    fresh_databases: FreshDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The platform with the demo zone, served on 127.0.0.1 for the browser."""
+    url = fresh_databases.new_url()
+    settings = Settings(
+        env="test",  # type: ignore[arg-type]
+        database_url=url,
+        var_dir=tmp_path_factory.mktemp("var"),
+        load_demo=False,
+        password_time_cost=1,
+        password_memory_kib=64,
+    )
+    database = Database(build_engine(url))
+    upgrade_engine(database.engine)
+    app = create_app(settings, database=database)  # sets the (cheap) password hashing first
+    with database.session() as session:
+        demo_service.load(session)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:  # pragma: no cover - the server failed to start
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[object]:
+    """A headless chromium."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """Folder of the screenshots kept as test artefacts."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,90 @@
+"""Each role logs in, walks its pages in both languages; labels, keyboard, no console errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from opencbec.demo import service as demo_service
+
+pytestmark = pytest.mark.browser
+
+ROLES = ["zone", "customs", "seller", "logistics", "bank"]
+PAGES = ["/home", "/org/users", "/org/api-keys", "/audit", "/account"]
+UNLABELLED_INPUTS = """() => [...document.querySelectorAll('input:not([type=hidden]), select')]
+  .filter(el => !(el.labels && el.labels.length) && !el.closest('label')).map(el => el.name || el.id)"""
+
+
+def _walk(
+    browser: Any, live_server: str, screenshots: Path, username: str, locale: str, marker: str
+) -> None:
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.goto(f"{live_server}/login")
+    assert page.evaluate(UNLABELLED_INPUTS) == []
+    page.screenshot(path=str(screenshots / f"login-{locale}.png"))
+    page.fill("#username", username)
+    page.fill("#password", demo_service.DEMO_PASSWORD)
+    page.press("#password", "Enter")  # the keyboard alone submits the form
+    page.wait_for_url("**/home")
+    assert marker in page.content()
+    for path in PAGES:
+        page.goto(f"{live_server}{path}")
+        assert page.evaluate(UNLABELLED_INPUTS) == [], path
+        shot = screenshots / f"{username}{path.replace('/', '-')}-{locale}.png"
+        page.screenshot(path=str(shot), full_page=True)
+    assert problems == []
+    context.close()
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_role_walks_its_pages_in_both_languages(
+    browser: Any, live_server: str, screenshots: Path, username: str
+) -> None:
+    _walk(browser, live_server, screenshots, username, "zh-CN", "您在平台上的业务")
+    _walk(browser, live_server, screenshots, username, "en-GB", "What you do here")
+
+
+def test_keyboard_reaches_the_skip_link_and_the_navigation(browser: Any, live_server: str) -> None:
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("#username", "seller")
+    page.fill("#password", demo_service.DEMO_PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url("**/home")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('href')") == "/org/users":
+            break
+    else:
+        pytest.fail("the navigation is not reachable by keyboard")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/org/users")
+    context.close()
+
+
+def test_language_switch_and_logout(browser: Any, live_server: str) -> None:
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("#username", "broker")
+    page.fill("#password", demo_service.DEMO_PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url("**/home")
+    page.select_option("#lang-select", "zh_CN")
+    page.click("form[action='/lang'] button")
+    page.wait_for_url("**/home")
+    assert "欢迎" in page.content()
+    page.click("form[action='/logout'] button")
+    page.wait_for_url("**/login")
+    page.goto(f"{live_server}/home")
+    assert "/login" in page.url
+    context.close()
