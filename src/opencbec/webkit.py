@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
+from opencbec.audit import service as audit_service
 from opencbec.db import Database
 from opencbec.errors import DomainError, Forbidden, Unauthenticated
 from opencbec.identity import service as identity_service
@@ -288,6 +289,7 @@ def render(
         "nav": [item for item in NAV if principal and item.shown_to(principal)],
         "current_path": request.url.path,
         "role_labels": ROLE_LABELS,
+        "action_label": audit_service.action_label,
         "department_labels": DEPARTMENT_LABELS,
         "org_name": (
             (

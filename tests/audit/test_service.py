@@ -166,3 +166,10 @@ def test_concurrent_writers_never_fork_the_chain(fresh_databases: FreshDatabases
     assert report.ok, report.problems
     assert report.checked == 60
     engine.dispose()
+
+
+def test_actions_have_readable_labels() -> None:
+    import opencbec.identity.service  # noqa: F401 - registers identity's labels
+
+    assert service.action_label("identity.login") == "Logged in"
+    assert service.action_label("no.such.action") == "no.such.action"

@@ -367,3 +367,77 @@ def test_disabled_user_cannot_log_in_and_loses_sessions(
         ) or "停用" in refused.text
         client.post(f"/org/users/{clerk.id}/enable", data={"csrf_token": token})
         log_in(clerk_client, clerk.username)
+
+
+def test_zone_registers_an_organisation_with_its_administrator(
+    client: TestClient, session: Session
+) -> None:
+    zone = make_user(session, make_org(session, roles=(OrgRole.ZONE_ADMINISTRATION,)))
+    log_in(client, zone.username)
+    token = csrf_from(client.get("/organisations").text)
+    form = {
+        "csrf_token": token,
+        "code": "new-forwarder",
+        "name_zh": "新货代（示范）",
+        "name_en": "New Forwarder",
+        "roles": ["logistics"],
+        "department": "",
+        "admin_username": "forwarder.admin",
+        "admin_display_name": "刘经理",
+        "admin_password": "a-good-password",
+    }
+    regulator_without_department = client.post(
+        "/organisations", data={**form, "roles": ["regulator"]}, headers={"accept-language": "en"}
+    )
+    assert regulator_without_department.status_code == 422
+    assert "department" in regulator_without_department.text
+    assert client.post("/organisations", data={**form, "roles": ["emperor"]}).status_code == 422
+    assert client.post("/organisations", data={**form, "department": "army"}).status_code == 422
+    assert client.post("/organisations", data={**form, "name_en": "x"}).status_code == 422
+    weak = client.post("/organisations", data={**form, "admin_password": "weak"})
+    assert weak.status_code == 422
+    # Nothing half-written: the organisation of the failed attempt does not exist.
+    assert "new-forwarder" not in client.get("/organisations").text
+    ok = client.post("/organisations", data=form, follow_redirects=False)
+    assert ok.status_code == 303
+    assert (
+        "新货代（示范）" in client.get("/organisations", headers={"accept-language": "zh-CN"}).text
+    )
+    admin = session.scalar(select(User).where(User.username == "forwarder.admin"))
+    assert admin is not None
+    assert admin.is_org_admin
+
+
+def test_only_the_zone_registers_organisations(client: TestClient, session: Session) -> None:
+    from opencbec.identity.models import Department
+
+    customs = make_user(
+        session, make_org(session, roles=(OrgRole.REGULATOR,), department=Department.CUSTOMS)
+    )
+    log_in(client, customs.username)
+    page = client.get("/organisations")
+    assert page.status_code == 200
+    assert 'action="/organisations"' not in page.text
+    response = client.post(
+        "/organisations",
+        data={
+            "csrf_token": csrf_from(page.text),
+            "code": "sneaky",
+            "name_zh": "偷偷",
+            "name_en": "Sneaky",
+            "roles": ["payment"],
+            "admin_username": "sneaky",
+            "admin_display_name": "s",
+            "admin_password": "a-good-password",
+        },
+    )
+    assert response.status_code == 403
+
+
+def test_activity_log_reads_in_words(client: TestClient, session: Session) -> None:
+    user = make_user(session, make_org(session))
+    log_in(client, user.username)
+    assert "登录" in client.get("/audit", headers={"accept-language": "zh-CN"}).text
+    english = client.get("/audit", headers={"accept-language": "en"}).text
+    assert "Logged in" in english
+    assert 'title="identity.login"' in english

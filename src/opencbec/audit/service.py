@@ -19,6 +19,17 @@ from opencbec.kit.i18n import Bilingual
 from opencbec.kit.time import utcnow
 
 GENESIS = "0" * 64
+_ACTION_LABELS: dict[str, str] = {}
+
+
+def describe_actions(labels: Mapping[str, str]) -> None:
+    """Register readable labels (English message ids, marked with N_) for a domain's actions."""
+    _ACTION_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    """Return the readable label of an action, or the action code when none is registered."""
+    return _ACTION_LABELS.get(action, action)
 
 
 @dataclass(frozen=True, slots=True)

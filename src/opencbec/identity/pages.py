@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -345,22 +345,86 @@ def keys_revoke(key_id: int, principal: CurrentPrincipal, session: DbSession) ->
 # --- organisations (zone administration, regulators) ---------------------------------------
 
 
-@router.get("/organisations", response_class=HTMLResponse)
-def organisations_page(
-    request: Request, principal: CurrentPrincipal, session: DbSession
+def _organisations_page(
+    request: Request,
+    principal: Principal,
+    session: DbSession,
+    *,
+    error: DomainError | None = None,
+    form: dict[str, Any] | None = None,
+    status_code: int = 200,
 ) -> Response:
-    """Show the directory of the zone's organisations."""
-    orgs = service.list_organisations(session, principal=principal)
     return render(
         request,
         "identity/organisations.html",
         {
-            "orgs": orgs,
+            "orgs": service.list_organisations(session, principal=principal),
             "roles_of": service.roles_of,
             "all_roles": list(OrgRole),
             "departments": list(Department),
+            "error": error,
+            "form": form or {},
         },
+        status_code=status_code,
     )
+
+
+@router.get("/organisations", response_class=HTMLResponse)
+def organisations_page(
+    request: Request, principal: CurrentPrincipal, session: DbSession
+) -> Response:
+    """Show the directory of the zone's organisations (and, for the zone, the form to add one)."""
+    return _organisations_page(request, principal, session)
+
+
+@router.post("/organisations", response_class=HTMLResponse)
+def organisations_create(
+    request: Request,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    code: FormStr = "",
+    name_zh: FormStr = "",
+    name_en: FormStr = "",
+    department: FormStr = "",
+    admin_username: FormStr = "",
+    admin_display_name: FormStr = "",
+    admin_password: FormStr = "",
+    roles: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """Register an organisation with its first administrator; mistakes are shown by the form."""
+    form = {
+        "code": code,
+        "name_zh": name_zh,
+        "name_en": name_en,
+        "department": department,
+        "admin_username": admin_username,
+        "admin_display_name": admin_display_name,
+        "roles": roles or [],
+    }
+    try:
+        known_roles = {r.value for r in OrgRole}
+        if any(r not in known_roles for r in roles or []):
+            raise invalid("roles", "unknown role", "未知角色")
+        if department and department not in {d.value for d in Department}:
+            raise invalid("department", "unknown department", "未知部门")
+        service.onboard_organisation(
+            session,
+            principal=principal,
+            code=code,
+            name_zh=name_zh,
+            name_en=name_en,
+            roles=[OrgRole(r) for r in roles or []],
+            department=Department(department) if department else None,
+            admin_username=admin_username,
+            admin_display_name=admin_display_name,
+            admin_password=admin_password,
+        )
+    except DomainError as exc:
+        session.rollback()
+        return _organisations_page(
+            request, principal, session, error=exc, form=form, status_code=exc.status
+        )
+    return RedirectResponse("/organisations", status_code=303)
 
 
 # --- account -------------------------------------------------------------------------------

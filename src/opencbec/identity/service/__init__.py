@@ -5,6 +5,7 @@ audit row in the same transaction. Other domains import this package as
 `from opencbec.identity import service as identity_service`.
 """
 
+from opencbec.audit import service as _audit_service
 from opencbec.identity.service.api_keys import (
     API_KEY_PREFIX,
     create_api_key,
@@ -49,7 +50,27 @@ from opencbec.identity.service.users import (
     get_user,
     hash_password,
     list_users,
+    onboard_organisation,
     set_user_active,
+)
+from opencbec.kit.i18n import N_
+
+_audit_service.describe_actions(
+    {
+        "identity.organisation.create": N_("Organisation registered"),
+        "identity.user.create": N_("User created"),
+        "identity.user.enable": N_("User enabled"),
+        "identity.user.disable": N_("User disabled"),
+        "identity.user.change_password": N_("Password changed"),
+        "identity.user.lock": N_("Account locked after failed logins"),
+        "identity.login": N_("Logged in"),
+        "identity.login.fail": N_("Failed login"),
+        "identity.logout": N_("Logged out"),
+        "identity.api_key.create": N_("API key created"),
+        "identity.api_key.revoke": N_("API key revoked"),
+        "identity.share.grant": N_("Record shared"),
+        "identity.share.revoke": N_("Record sharing withdrawn"),
+    }
 )
 
 __all__ = [
@@ -74,6 +95,7 @@ __all__ = [
     "list_users",
     "login",
     "logout",
+    "onboard_organisation",
     "principal_for_user",
     "require_change",
     "resolve_api_key",

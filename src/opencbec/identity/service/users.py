@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -13,12 +14,15 @@ from opencbec.audit import service as audit_service
 from opencbec.audit.service import Actor
 from opencbec.errors import Conflict, Forbidden, NotFound, invalid
 from opencbec.identity.models import (
+    Department,
+    Organisation,
+    OrgRole,
     User,
     WebSession,
     snapshot,
 )
 from opencbec.identity.rules import Principal, validate_password
-from opencbec.identity.service.organisations import get_organisation
+from opencbec.identity.service.organisations import create_organisation, get_organisation
 from opencbec.kit.i18n import Bilingual
 from opencbec.kit.time import utcnow
 
@@ -219,3 +223,48 @@ def _password_matches(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def onboard_organisation(
+    session: Session,
+    *,
+    principal: Principal,
+    code: str,
+    name_zh: str,
+    name_en: str,
+    roles: Iterable[OrgRole],
+    department: Department | None,
+    admin_username: str,
+    admin_display_name: str,
+    admin_password: str,
+) -> Organisation:
+    """Create an organisation with its first administrator (zone administration only)."""
+    if not principal.is_zone_admin:
+        raise Forbidden(
+            Bilingual(
+                "Only the zone administration registers organisations.",
+                "只有综试区管理机构可以登记单位。",
+            )
+        )
+    for field_name, value in (("name_zh", name_zh), ("name_en", name_en)):
+        if not 2 <= len(value.strip()) <= 200:
+            raise invalid(field_name, "use 2 to 200 characters", "请填写 2 至 200 个字符")
+    org = create_organisation(
+        session,
+        actor=principal.actor,
+        code=code.strip(),
+        name_zh=name_zh.strip(),
+        name_en=name_en.strip(),
+        roles=roles,
+        department=department,
+    )
+    create_user(
+        session,
+        actor=principal.actor,
+        organisation_id=org.id,
+        username=admin_username,
+        display_name=admin_display_name,
+        password=admin_password,
+        is_org_admin=True,
+    )
+    return org
