@@ -131,3 +131,38 @@ def test_demo_load_once(cli_env: str) -> None:
 def test_demo_refused_when_switched_off(cli_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENCBEC_LOAD_DEMO", "false")
     assert run("demo", "load")[0] == 2
+
+
+def test_code_tables_from_the_command_line(cli_env: str, tmp_path: object) -> None:
+    from pathlib import Path
+
+    assert run("db", "upgrade")[0] == 0
+    code, out = run("codes", "seed")
+    assert code == 0, out
+    assert "currency" in out
+    assert "already" in run("codes", "seed")[1]
+    code, out = run("codes", "tables")
+    assert "JGS-20" in out
+    edition = Path(str(tmp_path)) / "currency.csv"
+    edition.write_text("code,iso4217,name_zh,name_en\n142,CNY,人民币,Renminbi\n", encoding="utf-8")
+    code, out = run(
+        "codes", "import", "currency", str(edition), "--effective-from", "2030-01-01", "--dry-run"
+    )
+    assert code == 0, out
+    assert "nothing applied" in out
+    code, out = run(
+        "codes", "import", "currency", str(edition), "--effective-from", "2030-01-01", "--yes"
+    )
+    assert code == 0, out
+    assert "applied" in out
+    code, out = run("codes", "show", "currency", "142")
+    assert "2030-01-01" in out
+    assert run("codes", "show", "currency", "999")[0] == 1
+    assert (
+        run("codes", "import", "currency", str(edition), "--effective-from", "2020-01-01", "--yes")[
+            0
+        ]
+        == 2
+    )
+    assert run("codes", "import", "currency", str(edition), "--effective-from", "soon")[0] == 2
+    assert run("codes", "import", "planets", str(edition), "--yes")[0] == 2

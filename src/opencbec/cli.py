@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import getpass
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from opencbec.audit import service as audit_service
-from opencbec.audit.service import Actor
+from opencbec.clikit import cli_actor, console, fail, load_settings, open_database, open_session
 from opencbec.db import Database
 from opencbec.demo import service as demo_service
 from opencbec.errors import DomainError
+from opencbec.goods import cli as goods_cli
 from opencbec.identity import service as identity_service
 from opencbec.identity.models import Department, Organisation, OrgRole
-from opencbec.settings import Settings
 
 app = typer.Typer(
     help="OpenCBEC — CBEC pilot-zone service platform / 跨境电商综试区线上综合服务平台",
@@ -39,44 +35,7 @@ app.add_typer(orgs_app, name="orgs")
 app.add_typer(keys_app, name="apikeys")
 app.add_typer(audit_app, name="audit")
 app.add_typer(demo_app, name="demo")
-
-console = Console()
-
-
-def _cli_actor() -> Actor:
-    return Actor(label=f"cli:{getpass.getuser()}")
-
-
-def _settings() -> Settings:
-    settings = Settings()
-    identity_service.configure_password_hashing(
-        time_cost=settings.password_time_cost, memory_kib=settings.password_memory_kib
-    )
-    return settings
-
-
-@contextmanager
-def _database(settings: Settings | None = None) -> Iterator[Database]:
-    database = Database.from_settings(settings or _settings())
-    try:
-        yield database
-    finally:
-        database.dispose()
-
-
-@contextmanager
-def _session(*, write: bool = True, settings: Settings | None = None) -> Iterator[Session]:
-    with _database(settings) as database, database.session(write=write) as session:
-        yield session
-
-
-def _fail(error: DomainError) -> typer.Exit:
-    console.print(f"[red]{error.message.en} / {error.message.zh}[/red]")
-    for field_error in error.errors:
-        console.print(
-            f"  [red]{field_error.field}: {field_error.reason.en} / {field_error.reason.zh}[/red]"
-        )
-    return typer.Exit(code=2)
+app.add_typer(goods_cli.app, name="codes")
 
 
 # --- database ------------------------------------------------------------------------------
@@ -87,7 +46,7 @@ def db_upgrade(revision: str = "head") -> None:
     """Apply migrations up to REVISION (default: head)."""
     from opencbec.migrate import upgrade_engine  # noqa: PLC0415 - alembic loads lazily
 
-    with _database() as database:
+    with open_database() as database:
         upgrade_engine(database.engine, revision)
         url = database.engine.url.render_as_string(hide_password=True)
     console.print(f"database at {revision} ({url})")
@@ -98,7 +57,7 @@ def db_check() -> None:
     """Fail unless the database is at head and the models agree with the migrations."""
     from opencbec.migrate import current_revision, differences, head_revision  # noqa: PLC0415
 
-    with _database() as database, database.engine.connect() as connection:
+    with open_database() as database, database.engine.connect() as connection:
         current, head = current_revision(connection), head_revision()
         if current != head:
             console.print(
@@ -126,11 +85,11 @@ def orgs_create(
     department: Annotated[Department | None, typer.Option(help="Regulator's department")] = None,
 ) -> None:
     """Create an organisation."""
-    with _session() as session:
+    with open_session() as session:
         try:
             org = identity_service.create_organisation(
                 session,
-                actor=_cli_actor(),
+                actor=cli_actor(),
                 code=code,
                 name_zh=name_zh,
                 name_en=name_en,
@@ -138,7 +97,7 @@ def orgs_create(
                 department=department,
             )
         except DomainError as exc:
-            raise _fail(exc) from None
+            raise fail(exc) from None
         console.print(f"organisation {org.code} created (id {org.id})")
 
 
@@ -146,7 +105,7 @@ def orgs_create(
 def orgs_list() -> None:
     """List organisations and their roles."""
     table = Table("id", "code", "name", "roles", "department")
-    with _session(write=False) as session:
+    with open_session(write=False) as session:
         for org in session.scalars(
             select(Organisation).options(selectinload(Organisation.roles)).order_by(Organisation.id)
         ):
@@ -170,7 +129,7 @@ def users_create(
 ) -> None:
     """Create a user of an organisation."""
     secret = password or typer.prompt("Password / 密码", hide_input=True, confirmation_prompt=True)
-    with _session() as session:
+    with open_session() as session:
         organisation = identity_service.get_organisation_by_code(session, org)
         if organisation is None:
             console.print(f"[red]no organisation {org!r} / 单位 {org!r} 不存在[/red]")
@@ -178,7 +137,7 @@ def users_create(
         try:
             user = identity_service.create_user(
                 session,
-                actor=_cli_actor(),
+                actor=cli_actor(),
                 organisation_id=organisation.id,
                 username=username,
                 display_name=display_name or username,
@@ -186,7 +145,7 @@ def users_create(
                 is_org_admin=admin,
             )
         except DomainError as exc:
-            raise _fail(exc) from None
+            raise fail(exc) from None
         console.print(f"user {user.username} created (id {user.id})")
 
 
@@ -198,8 +157,8 @@ def apikeys_create(
     days: Annotated[int, typer.Option(help="Validity in days")] = 90,
 ) -> None:
     """Create an API key; the key is printed once and never again."""
-    settings = _settings()
-    with _session(settings=settings) as session:
+    settings = load_settings()
+    with open_session(settings=settings) as session:
         organisation = identity_service.get_organisation_by_code(session, org)
         if organisation is None:
             console.print(f"[red]no organisation {org!r} / 单位 {org!r} 不存在[/red]")
@@ -207,7 +166,7 @@ def apikeys_create(
         try:
             key, secret = identity_service.issue_api_key(
                 session,
-                actor=_cli_actor(),
+                actor=cli_actor(),
                 organisation_id=organisation.id,
                 name=name,
                 scopes=scope,
@@ -215,7 +174,7 @@ def apikeys_create(
                 max_days=settings.api_key_max_days,
             )
         except DomainError as exc:
-            raise _fail(exc) from None
+            raise fail(exc) from None
     console.print(
         f"API key {key.id} ({key.prefix}) valid until {key.expires_at:%Y-%m-%d}; store it now:"
     )
@@ -228,17 +187,17 @@ def apikeys_revoke(
     key_id: Annotated[int, typer.Argument(help="Key id")],
 ) -> None:
     """Revoke an API key of an organisation."""
-    with _session() as session:
+    with open_session() as session:
         organisation = identity_service.get_organisation_by_code(session, org)
         if organisation is None:
             console.print(f"[red]no organisation {org!r} / 单位 {org!r} 不存在[/red]")
             raise typer.Exit(code=2)
         try:
             identity_service.revoke_api_key(
-                session, actor=_cli_actor(), organisation_id=organisation.id, key_id=key_id
+                session, actor=cli_actor(), organisation_id=organisation.id, key_id=key_id
             )
         except DomainError as exc:
-            raise _fail(exc) from None
+            raise fail(exc) from None
     console.print(f"API key {key_id} revoked")
 
 
@@ -248,7 +207,7 @@ def apikeys_revoke(
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check the audit chain; exit 1 and list each problem when it does not hold."""
-    with _session(write=False) as session:
+    with open_session(write=False) as session:
         report = audit_service.verify(session)
     if report.ok:
         console.print(
@@ -268,11 +227,11 @@ def audit_verify() -> None:
 @demo_app.command("load")
 def demo_load() -> None:
     """Load the demo zone into an empty database."""
-    settings = _settings()
+    settings = load_settings()
     if not settings.load_demo:
         console.print("[red]demo loading is switched off (OPENCBEC_LOAD_DEMO=false)[/red]")
         raise typer.Exit(code=2)
-    with _session(settings=settings) as session:
+    with open_session(settings=settings) as session:
         if demo_service.is_loaded(session):
             console.print(
                 "[yellow]the database already has organisations; demo not loaded[/yellow]"
@@ -280,7 +239,9 @@ def demo_load() -> None:
             raise typer.Exit(code=1)
         with Progress(console=console) as progress:
             task = progress.add_task("demo zone / 演示数据", total=len(demo_service.DEMO_ORGS))
-            demo_service.load(session, progress=lambda _code: progress.advance(task))
+            demo_service.load(
+                    session, progress=lambda _code: progress.advance(task), hs_file=settings.effective_hs_file
+                )
     _print_demo_logins()
 
 
@@ -312,7 +273,7 @@ def serve(
     from opencbec.migrate import upgrade_engine  # noqa: PLC0415
     from opencbec.web import create_app  # noqa: PLC0415
 
-    settings = _settings()
+    settings = load_settings()
     database = Database.from_settings(settings)
     upgrade_engine(database.engine)
     with database.session() as session:
@@ -322,7 +283,9 @@ def serve(
                 task = progress.add_task(
                     "loading the demo zone / 加载演示数据", total=len(demo_service.DEMO_ORGS)
                 )
-                demo_service.load(session, progress=lambda _code: progress.advance(task))
+                demo_service.load(
+                    session, progress=lambda _code: progress.advance(task), hs_file=settings.effective_hs_file
+                )
     if settings.load_demo:
         _print_demo_logins()
     bind_host, bind_port = host or settings.host, port or settings.port

@@ -94,6 +94,13 @@ class Settings(BaseSettings):
         default=True,
         description="Load the demo zone on first start of `opencbec serve` (refused in prod).",
     )
+    hs_nomenclature_file: Path | None = Field(
+        default=None,
+        description=(
+            "Full HS 2022 CSV (harmonized-system.csv format) loaded on first start; when unset, "
+            "../shared/data/hs2022/harmonized-system.csv is used if present, else the demo subset."
+        ),
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Log level of the web server and background work."
     )
@@ -112,6 +119,14 @@ class Settings(BaseSettings):
                     "/ 生产环境必须关闭演示数据（OPENCBEC_LOAD_DEMO=false）。"
                 )
         return self
+
+    @property
+    def effective_hs_file(self) -> Path | None:
+        """Return the HS CSV to load on first start, if one can be found."""
+        if self.hs_nomenclature_file is not None:
+            return self.hs_nomenclature_file
+        candidate = Path(__file__).resolve().parents[3] / "shared" / "data" / "hs2022" / "harmonized-system.csv"
+        return candidate if candidate.is_file() else None
 
     @property
     def effective_database_url(self) -> str:

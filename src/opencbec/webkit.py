@@ -242,6 +242,7 @@ NAV: Final[tuple[NavItem, ...]] = (
     ),
     NavItem("/org/users", N_("Users")),
     NavItem("/org/api-keys", N_("API keys"), org_admin_only=True),
+    NavItem("/codes", N_("Code tables")),
     NavItem("/audit", N_("Activity log")),
     NavItem("/account", N_("My account")),
 )

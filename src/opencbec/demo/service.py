@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pathlib import Path
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from opencbec.audit.service import Actor
+from opencbec.goods import service as goods_service
 from opencbec.identity import service as identity_service
 from opencbec.identity.models import Department, Organisation, OrgRole
 
@@ -164,8 +167,15 @@ def is_loaded(session: Session) -> bool:
     return bool(session.scalar(select(func.count()).select_from(Organisation)))
 
 
-def load(session: Session, *, progress: Callable[[str], None] | None = None) -> list[DemoOrg]:
-    """Create the demo organisations and their users through the identity services."""
+def load(
+    session: Session,
+    *,
+    progress: Callable[[str], None] | None = None,
+    hs_file: Path | None = None,
+) -> list[DemoOrg]:
+    """Load the code tables, then create the demo organisations and their users, all through the
+    same services a person would use."""
+    goods_service.load_bundled(session, actor=DEMO_ACTOR, hs_file=hs_file)
     for demo in DEMO_ORGS:
         org = identity_service.create_organisation(
             session,

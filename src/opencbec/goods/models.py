@@ -1,0 +1,51 @@
+"""Reference-code tables: editions (who published what, when it applies) and effective-dated rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from opencbec.db import Base, JSONType, UTCDateTime
+
+
+class CodeEdition(Base):
+    """One edition of a code table: its source, version, the day it applies from, and its digest."""
+
+    __tablename__ = "code_editions"
+    __table_args__ = (UniqueConstraint("table_name", "effective_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(40), index=True)
+    version: Mapped[str] = mapped_column(String(60))
+    source: Mapped[str] = mapped_column(String(500))
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    imported_by: Mapped[str] = mapped_column(String(160))
+    row_count: Mapped[int] = mapped_column(Integer)
+    added: Mapped[int] = mapped_column(Integer)
+    removed: Mapped[int] = mapped_column(Integer)
+    changed: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
+class ReferenceCode(Base):
+    """One code of one table, valid from a day until the day a later edition replaced it."""
+
+    __tablename__ = "reference_codes"
+    __table_args__ = (
+        UniqueConstraint("table_name", "code", "valid_from"),
+        Index("ix_reference_codes_lookup", "table_name", "code", "valid_to"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(40))
+    code: Mapped[str] = mapped_column(String(20))
+    name_zh: Mapped[str] = mapped_column(String(500))
+    name_en: Mapped[str] = mapped_column(String(500))
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("code_editions.id"), index=True)
