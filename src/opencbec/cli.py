@@ -18,6 +18,7 @@ from opencbec.errors import DomainError
 from opencbec.goods import cli as goods_cli
 from opencbec.identity import service as identity_service
 from opencbec.identity.models import Department, Organisation, OrgRole
+from opencbec.messages.ceb import cli as ceb_cli
 
 app = typer.Typer(
     help="OpenCBEC — CBEC pilot-zone service platform / 跨境电商综试区线上综合服务平台",
@@ -36,6 +37,7 @@ app.add_typer(keys_app, name="apikeys")
 app.add_typer(audit_app, name="audit")
 app.add_typer(demo_app, name="demo")
 app.add_typer(goods_cli.app, name="codes")
+app.add_typer(ceb_cli.app, name="ceb")
 
 
 # --- database ------------------------------------------------------------------------------
@@ -240,8 +242,10 @@ def demo_load() -> None:
         with Progress(console=console) as progress:
             task = progress.add_task("demo zone / 演示数据", total=len(demo_service.DEMO_ORGS))
             demo_service.load(
-                    session, progress=lambda _code: progress.advance(task), hs_file=settings.effective_hs_file
-                )
+                session,
+                progress=lambda _code: progress.advance(task),
+                hs_file=settings.effective_hs_file,
+            )
     _print_demo_logins()
 
 
@@ -284,7 +288,9 @@ def serve(
                     "loading the demo zone / 加载演示数据", total=len(demo_service.DEMO_ORGS)
                 )
                 demo_service.load(
-                    session, progress=lambda _code: progress.advance(task), hs_file=settings.effective_hs_file
+                    session,
+                    progress=lambda _code: progress.advance(task),
+                    hs_file=settings.effective_hs_file,
                 )
     if settings.load_demo:
         _print_demo_logins()
