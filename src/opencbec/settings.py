@@ -125,7 +125,13 @@ class Settings(BaseSettings):
         """Return the HS CSV to load on first start, if one can be found."""
         if self.hs_nomenclature_file is not None:
             return self.hs_nomenclature_file
-        candidate = Path(__file__).resolve().parents[3] / "shared" / "data" / "hs2022" / "harmonized-system.csv"
+        candidate = (
+            Path(__file__).resolve().parents[3]
+            / "shared"
+            / "data"
+            / "hs2022"
+            / "harmonized-system.csv"
+        )
         return candidate if candidate.is_file() else None
 
     @property

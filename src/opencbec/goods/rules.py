@@ -181,8 +181,12 @@ TABLES: Final[Mapping[str, TableSpec]] = {
             "hscode",
             # The data set's tree root is the row TOTAL (level 5); chapter 99 sits in section TOTAL.
             (
-                Column("section", r"[IVX]{1,5}|TOTAL", "a Roman numeral or TOTAL", "罗马数字或 TOTAL"),
-                Column("hscode", r"\d{2}|\d{4}|\d{6}|TOTAL", "2, 4 or 6 digits", "2、4 或 6 位数字"),
+                Column(
+                    "section", r"[IVX]{1,5}|TOTAL", "a Roman numeral or TOTAL", "罗马数字或 TOTAL"
+                ),
+                Column(
+                    "hscode", r"\d{2}|\d{4}|\d{6}|TOTAL", "2, 4 or 6 digits", "2、4 或 6 位数字"
+                ),
                 Column("description", max_length=500),
                 Column(
                     "parent",
