@@ -243,6 +243,7 @@ def demo_load() -> None:
             task = progress.add_task("demo zone / 演示数据", total=len(demo_service.DEMO_ORGS))
             demo_service.load(
                 session,
+                var_dir=settings.var_dir,
                 progress=lambda _code: progress.advance(task),
                 hs_file=settings.effective_hs_file,
             )
@@ -289,6 +290,7 @@ def serve(
                 )
                 demo_service.load(
                     session,
+                    var_dir=settings.var_dir,
                     progress=lambda _code: progress.advance(task),
                     hs_file=settings.effective_hs_file,
                 )

@@ -18,6 +18,7 @@ def target_metadata() -> MetaData:
     """Return the metadata of every model (importing each domain's models registers them)."""
     from opencbec.audit import models as _audit  # noqa: F401, PLC0415
     from opencbec.db import Base  # noqa: PLC0415
+    from opencbec.enterprise import models as _enterprise  # noqa: F401, PLC0415
     from opencbec.goods import models as _goods  # noqa: F401, PLC0415
     from opencbec.identity import models as _identity  # noqa: F401, PLC0415
 

@@ -18,6 +18,7 @@ from opencbec import __version__
 from opencbec.audit import pages as audit_pages
 from opencbec.audit import routes as audit_routes
 from opencbec.db import Database
+from opencbec.enterprise import pages as enterprise_pages
 from opencbec.errors import DomainError, Unauthenticated
 from opencbec.goods import pages as goods_pages
 from opencbec.identity import pages as identity_pages
@@ -270,6 +271,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(identity_routes.router)
     app.include_router(audit_pages.router)
     app.include_router(audit_routes.router)
+    app.include_router(enterprise_pages.router)
     app.include_router(goods_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

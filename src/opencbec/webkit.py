@@ -6,7 +6,7 @@ Routes and pages import this module; services never do.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -214,6 +214,33 @@ async def csrf_protect(request: Request) -> None:
         raise CsrfFailed()
 
 
+# --- to-do items on the home page ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TodoItem:
+    """One thing waiting for the caller: a message id (N_-marked) with its values, and a link."""
+
+    text: str
+    href: str
+    values: Mapping[str, Any] | None = None
+
+
+TodoProvider = Callable[[Session, Principal], list[TodoItem]]
+_TODO_PROVIDERS: list[TodoProvider] = []
+
+
+def register_todos(provider: TodoProvider) -> TodoProvider:
+    """Let a domain add its to-do items to every home page (used as a decorator)."""
+    _TODO_PROVIDERS.append(provider)
+    return provider
+
+
+def todos_for(session: Session, principal: Principal) -> list[TodoItem]:
+    """Return every registered domain's to-do items for the caller."""
+    return [item for provider in _TODO_PROVIDERS for item in provider(session, principal)]
+
+
 # --- templates and navigation --------------------------------------------------------------
 
 
@@ -242,6 +269,21 @@ NAV: Final[tuple[NavItem, ...]] = (
     ),
     NavItem("/org/users", N_("Users")),
     NavItem("/org/api-keys", N_("API keys"), org_admin_only=True),
+    NavItem(
+        "/filing",
+        N_("Enterprise filing"),
+        frozenset(
+            {
+                OrgRole.ECOMMERCE_ENTERPRISE,
+                OrgRole.ECOMMERCE_PLATFORM,
+                OrgRole.LOGISTICS,
+                OrgRole.PAYMENT,
+                OrgRole.CUSTOMS_BROKER,
+                OrgRole.WAREHOUSE_OPERATOR,
+            }
+        ),
+    ),
+    NavItem("/filings", N_("Filing review"), frozenset({OrgRole.REGULATOR})),
     NavItem("/codes", N_("Code tables")),
     NavItem("/audit", N_("Activity log")),
     NavItem("/account", N_("My account")),

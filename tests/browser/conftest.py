@@ -72,7 +72,7 @@ def live_server(
     upgrade_engine(database.engine)
     app = create_app(settings, database=database)  # sets the (cheap) password hashing first
     with database.session() as session:
-        demo_service.load(session)
+        demo_service.load(session, var_dir=settings.var_dir)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

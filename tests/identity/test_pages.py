@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -175,9 +176,9 @@ def test_csrf_token_of_one_session_does_not_work_for_another(
 
 @pytest.mark.parametrize("demo", demo_service.DEMO_ORGS, ids=lambda d: d.username)
 def test_every_demo_login_reaches_its_home_in_both_languages(
-    client: TestClient, session: Session, demo: demo_service.DemoOrg
+    client: TestClient, session: Session, demo: demo_service.DemoOrg, tmp_path: Path
 ) -> None:
-    demo_service.load(session)
+    demo_service.load(session, var_dir=tmp_path)
     session.flush()
     log_in(client, demo.username, demo_service.DEMO_PASSWORD)
     for language in ("zh_CN", "en"):

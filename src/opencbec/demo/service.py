@@ -8,11 +8,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from stdnum.cn import uscc as stdnum_uscc
 
 from opencbec.audit.service import Actor
+from opencbec.enterprise import service as enterprise_service
 from opencbec.goods import service as goods_service
 from opencbec.identity import service as identity_service
-from opencbec.identity.models import Department, Organisation, OrgRole
+from opencbec.identity.models import Department, Organisation, OrgRole, User
 
 DEMO_PASSWORD = "opencbec-demo-2026"  # noqa: S105 - published on purpose; demo refused in prod
 DEMO_ACTOR = Actor(label="demo-loader")
@@ -169,12 +171,14 @@ def is_loaded(session: Session) -> bool:
 def load(
     session: Session,
     *,
+    var_dir: Path,
     progress: Callable[[str], None] | None = None,
     hs_file: Path | None = None,
 ) -> list[DemoOrg]:
-    """Load the code tables, then create the demo organisations and their users, all through the
-    same services a person would use."""
+    """Load the code tables, create the demo organisations and their users, and file the
+    enterprises, all through the same services a person would use."""
     goods_service.load_bundled(session, actor=DEMO_ACTOR, hs_file=hs_file)
+    users: dict[str, User] = {}
     for demo in DEMO_ORGS:
         org = identity_service.create_organisation(
             session,
@@ -185,7 +189,7 @@ def load(
             roles=demo.roles,
             department=demo.department,
         )
-        identity_service.create_user(
+        users[demo.username] = identity_service.create_user(
             session,
             actor=DEMO_ACTOR,
             organisation_id=org.id,
@@ -196,4 +200,78 @@ def load(
         )
         if progress:
             progress(demo.code)
+    _file_enterprises(session, users, var_dir)
     return list(DEMO_ORGS)
+
+
+# Where each demo enterprise's filing stands, so every reviewer and enterprise has real work.
+_FILING_OUTCOME = {
+    "seller": "approved",
+    "seller2": "submitted",
+    "platform": "approved",
+    "logistics": "approved",
+    "payment": "approved",
+    "broker": "returned",
+    "warehouse": "under_review",
+}
+_LICENCE_PDF = (
+    b"%PDF-1.4\n% OpenCBEC demo business licence\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+)
+
+
+def demo_uscc(serial: int) -> str:
+    """Return a valid unified social credit code for demo enterprise number `serial`."""
+    body = f"914107{serial:010d}X"[:17]
+    return body + stdnum_uscc.calc_check_digit(body)
+
+
+def _file_enterprises(session: Session, users: dict[str, User], var_dir: Path) -> None:
+    customs = identity_service.principal_for_user(session, users["customs"])
+    for serial, demo in enumerate(DEMO_ORGS, start=1):
+        outcome = _FILING_OUTCOME.get(demo.username)
+        if outcome is None:
+            continue
+        principal = identity_service.principal_for_user(session, users[demo.username])
+        roles = [r.value for r in demo.roles]
+        version = enterprise_service.save_filing(
+            session,
+            principal=principal,
+            data={
+                "uscc": demo_uscc(serial),
+                "customs_code": f"41079{serial:05d}",
+                "name_zh": demo.name_zh,
+                "name_en": demo.name_en,
+                "roles": roles,
+                "legal_representative": demo.display_name[0] + "总",
+                "address": f"河南省新乡市经济技术开发区纬{serial}路 {serial * 8} 号",
+                "contact_name": demo.display_name,
+                "contact_phone": f"1390373{serial:04d}",
+                "contact_email": f"{demo.username}@demo.opencbec.cn",
+                "bank_name": "中原银行新乡分行",
+                "bank_account": f"62220203730{serial:05d}",
+                "fx_account": "",
+            },
+        )
+        enterprise_service.add_document(
+            session,
+            principal=principal,
+            kind="business_licence",
+            filename=f"{demo.code}-licence.pdf",
+            content=_LICENCE_PDF.replace(b"demo", demo.code.encode()),
+            var_dir=var_dir,
+        )
+        enterprise_service.submit(session, principal=principal, version_id=version.id)
+        if outcome == "submitted":
+            continue
+        enterprise_service.start_review(session, principal=customs, version_id=version.id)
+        if outcome == "approved":
+            enterprise_service.approve(session, principal=customs, version_id=version.id)
+        elif outcome == "returned":
+            enterprise_service.return_version(
+                session,
+                principal=customs,
+                version_id=version.id,
+                reasons=[
+                    "营业执照扫描件不清晰，请重新上传 / The business licence scan is illegible; upload it again"
+                ],
+            )

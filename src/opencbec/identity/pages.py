@@ -26,6 +26,7 @@ from opencbec.webkit import (
     safe_next,
     set_cookie,
     settings_of,
+    todos_for,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -194,6 +195,7 @@ def home(request: Request, principal: CurrentPrincipal, session: DbSession) -> R
         "entitled_domains": _entitled_domains(principal),
         "domain_labels": DOMAIN_LABELS,
         "role_counts": service.count_by_role(session) if principal.is_zone_admin else [],
+        "todos": todos_for(session, principal),
     }
     return render(request, "identity/home.html", context)
 

@@ -1,0 +1,54 @@
+"""A regulator reviews, returns and approves a filing in the browser; the enterprise sees why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from opencbec.demo import service as demo_service
+
+pytestmark = pytest.mark.browser
+
+
+def _login(browser: Any, live_server: str, username: str, locale: str) -> Any:
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("#username", username)
+    page.fill("#password", demo_service.DEMO_PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url("**/home")
+    return page
+
+
+def test_review_return_and_approve_in_the_browser(
+    browser: Any, live_server: str, screenshots: Path
+) -> None:
+    officer = _login(browser, live_server, "customs", "zh-CN")
+    assert "等待审核" in officer.content()  # the home page's to-do list names the waiting filing
+    officer.click("a[href='/filings']")
+    officer.click("text=长垣起重装备（示范）有限公司")
+    officer.click("button:has-text('开始审核')")
+    officer.fill("#reasons", "法定代表人姓名与营业执照不一致")
+    officer.click("button:has-text('退回企业')")
+    officer.screenshot(path=str(screenshots / "filing-returned-zh-CN.png"), full_page=True)
+    review_url = officer.url
+
+    seller = _login(browser, live_server, "seller2", "en-GB")
+    assert "returned" in seller.content()
+    seller.click("a[href='/filing']")
+    assert "法定代表人姓名与营业执照不一致" in seller.content()
+    seller.fill("#f-legal", "郑长垣")
+    seller.click("button:has-text('Save')")
+    seller.click("button:has-text('Submit for review')")
+    seller.screenshot(path=str(screenshots / "filing-resubmitted-en-GB.png"), full_page=True)
+
+    officer.goto(review_url)
+    officer.click("button:has-text('开始审核')")
+    officer.click("button:has-text('核准')")
+    assert "已核准" in officer.content()
+    officer.click("a[href$='/certificate']")
+    assert "备案证书" in officer.content()
+    officer.screenshot(path=str(screenshots / "filing-certificate-zh-CN.png"), full_page=True)
