@@ -284,6 +284,7 @@ NAV: Final[tuple[NavItem, ...]] = (
         ),
     ),
     NavItem("/filings", N_("Filing review"), frozenset({OrgRole.REGULATOR})),
+    NavItem("/goods", N_("Goods filing"), frozenset({OrgRole.ECOMMERCE_ENTERPRISE})),
     NavItem("/codes", N_("Code tables")),
     NavItem("/audit", N_("Activity log")),
     NavItem("/account", N_("My account")),

@@ -201,7 +201,89 @@ def load(
         if progress:
             progress(demo.code)
     _file_enterprises(session, users, var_dir)
+    _file_goods(session, users)
     return list(DEMO_ORGS)
+
+
+DEMO_GOODS: tuple[dict[str, str], ...] = (
+    {
+        "item_no": "MY-AA-99",
+        "direction": "export",
+        "supervision_mode": "9610",
+        "name_zh": "冰乙酸 99.8%",
+        "name_en": "Glacial acetic acid 99.8%",
+        "brand": "牧野",
+        "model_spec": "25 kg 桶装",
+        "declared_elements": "用途：工业溶剂|纯度：99.8%",
+        "hs_code": "2915211000",
+        "unit": "035",
+        "origin_country": "142",
+        "price": "4.85",
+        "currency": "142",
+        "barcode": "",
+    },
+    {
+        "item_no": "MY-CX-12",
+        "direction": "export",
+        "supervision_mode": "9710",
+        "name_zh": "水处理复配药剂",
+        "name_en": "Water-treatment chemical blend",
+        "brand": "牧野",
+        "model_spec": "1 t IBC",
+        "declared_elements": "用途：水处理",
+        "hs_code": "3824999990",
+        "unit": "035",
+        "origin_country": "142",
+        "price": "12.60",
+        "currency": "142",
+        "barcode": "",
+    },
+    {
+        "item_no": "MY-IM-SAL",
+        "direction": "import",
+        "supervision_mode": "1210",
+        "name_zh": "挪威冰鲜大西洋鲑",
+        "name_en": "Norwegian chilled Atlantic salmon",
+        "brand": "Nordic Salmon",
+        "model_spec": "2-3 kg",
+        "declared_elements": "冰鲜|整条",
+        "hs_code": "0302130000",
+        "unit": "035",
+        "origin_country": "326",
+        "price": "168.00",
+        "currency": "142",
+        "barcode": "",
+    },
+    {
+        "item_no": "MY-IM-SKIN",
+        "direction": "import",
+        "supervision_mode": "9610",
+        "name_zh": "保湿面霜",
+        "name_en": "Moisturising face cream",
+        "brand": "Belle Rive",
+        "model_spec": "50 ml",
+        "declared_elements": "用途：护肤",
+        "hs_code": "3304990099",
+        "unit": "007",
+        "origin_country": "305",
+        "price": "320.00",
+        "currency": "142",
+        "barcode": "3760123450003",
+    },
+)
+
+
+def _file_goods(session: Session, users: dict[str, User]) -> None:
+    goods_service.record_brand(
+        session,
+        actor=DEMO_ACTOR,
+        brand="Nordic Salmon",
+        owner="Nordic Salmon AS (demo)",
+        recordal_no="T-DEMO-0001",
+    )
+    seller = identity_service.principal_for_user(session, users["seller"])
+    for product in DEMO_GOODS:
+        goods_service.file_product(session, principal=seller, data=product)
 
 
 # Where each demo enterprise's filing stands, so every reviewer and enterprise has real work.

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from opencbec.db import Base, JSONType, UTCDateTime
+from opencbec.db import Base, JSONType, Money, UTCDateTime
 
 
 class CodeEdition(Base):
@@ -49,3 +50,44 @@ class ReferenceCode(Base):
     valid_from: Mapped[dt.date] = mapped_column(Date)
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
     edition_id: Mapped[int] = mapped_column(ForeignKey("code_editions.id"), index=True)
+
+
+class Product(Base):
+    """A filed product (商品备案) of an e-commerce enterprise, checked against the code tables."""
+
+    __tablename__ = "products"
+    __table_args__ = (UniqueConstraint("organisation_id", "item_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    item_no: Mapped[str] = mapped_column(String(30))
+    direction: Mapped[str] = mapped_column(String(6))
+    supervision_mode: Mapped[str] = mapped_column(String(4))
+    name_zh: Mapped[str] = mapped_column(String(250))
+    name_en: Mapped[str] = mapped_column(String(250))
+    brand: Mapped[str] = mapped_column(String(100))
+    model_spec: Mapped[str] = mapped_column(String(255))
+    declared_elements: Mapped[str] = mapped_column(String(500))
+    hs_code: Mapped[str] = mapped_column(String(10), index=True)
+    unit: Mapped[str] = mapped_column(String(3))
+    origin_country: Mapped[str] = mapped_column(String(3))
+    price: Mapped[Decimal] = mapped_column(Money())
+    currency: Mapped[str] = mapped_column(String(3))
+    barcode: Mapped[str | None] = mapped_column(String(14))
+    status: Mapped[str] = mapped_column(String(20))
+    positive_list_notes: Mapped[str | None] = mapped_column(String(500))
+    ip_owner: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class BrandRecordal(Base):
+    """A brand recorded with customs for IP protection and its owner (filled by the IP domain later)."""
+
+    __tablename__ = "brand_recordals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_key: Mapped[str] = mapped_column(String(100), unique=True)
+    brand: Mapped[str] = mapped_column(String(100))
+    owner: Mapped[str] = mapped_column(String(200))
+    recordal_no: Mapped[str] = mapped_column(String(40))

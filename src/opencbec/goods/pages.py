@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from opencbec.errors import DomainError, Forbidden, NotFound, invalid
 from opencbec.goods import service
-from opencbec.goods.rules import MAX_BYTES, TABLES
+from opencbec.goods.rules import MAX_BYTES, PRODUCT_FIELDS, TABLES
 from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import Bilingual
 from opencbec.problems import from_domain_error
@@ -161,3 +161,131 @@ def codes_apply(
         return render(request, "errors/error.html", {"problem": problem}, status_code=exc.status)
     path.unlink(missing_ok=True)
     return RedirectResponse(f"/codes/{spec.name}", status_code=303)
+
+
+# --- goods filing ----------------------------------------------------------------------------
+
+PRODUCT_TEMPLATE_CSV = (",".join(PRODUCT_FIELDS) + "\n").encode()
+FormStr = Annotated[str, Form()]
+
+
+def _goods_page(
+    request: Request,
+    principal: Principal,
+    session: DbSession,
+    *,
+    error: DomainError | None = None,
+    form: dict[str, str] | None = None,
+    report: service.BulkReport | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "goods/products.html",
+        {
+            "products": service.list_products(session, principal=principal),
+            "error": error,
+            "form": form
+            or {
+                "direction": "export",
+                "supervision_mode": "9610",
+                "currency": "142",
+                "origin_country": "142",
+            },
+            "report": report,
+            "fields": PRODUCT_FIELDS,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/goods", response_class=HTMLResponse)
+def goods_page(request: Request, principal: CurrentPrincipal, session: DbSession) -> Response:
+    """List the caller's filed goods with the forms to file one or many."""
+    return _goods_page(request, principal, session)
+
+
+@router.get("/goods/template.csv")
+def goods_template(principal: CurrentPrincipal) -> Response:
+    """Send the header row of the bulk-upload CSV."""
+    return Response(
+        PRODUCT_TEMPLATE_CSV,
+        media_type="text/csv",
+        headers={"content-disposition": 'attachment; filename="goods.csv"'},
+    )
+
+
+@router.post("/goods", response_class=HTMLResponse)
+def goods_file(
+    request: Request,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    item_no: FormStr = "",
+    direction: FormStr = "",
+    supervision_mode: FormStr = "",
+    name_zh: FormStr = "",
+    name_en: FormStr = "",
+    brand: FormStr = "",
+    model_spec: FormStr = "",
+    declared_elements: FormStr = "",
+    hs_code: FormStr = "",
+    unit: FormStr = "",
+    origin_country: FormStr = "",
+    price: FormStr = "",
+    currency: FormStr = "",
+    barcode: FormStr = "",
+) -> Response:
+    """File one product from the form."""
+    data = {
+        "item_no": item_no,
+        "direction": direction,
+        "supervision_mode": supervision_mode,
+        "name_zh": name_zh,
+        "name_en": name_en,
+        "brand": brand,
+        "model_spec": model_spec,
+        "declared_elements": declared_elements,
+        "hs_code": hs_code,
+        "unit": unit,
+        "origin_country": origin_country,
+        "price": price,
+        "currency": currency,
+        "barcode": barcode,
+    }
+    try:
+        service.file_product(session, principal=principal, data=data)
+    except DomainError as exc:
+        session.rollback()
+        return _goods_page(
+            request, principal, session, error=exc, form=data, status_code=exc.status
+        )
+    return RedirectResponse("/goods", status_code=303)
+
+
+@router.post("/goods/bulk", response_class=HTMLResponse)
+def goods_bulk(
+    request: Request,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    file: Annotated[UploadFile, File()],
+    import_valid_rows: Annotated[str, Form()] = "",
+) -> Response:
+    """File products from a CSV; report every bad row; all or nothing unless asked otherwise."""
+    content = file.file.read(MAX_BYTES + 1)
+    try:
+        report = service.file_products_bulk(
+            session,
+            principal=principal,
+            content=content,
+            import_valid_rows=import_valid_rows == "on",
+        )
+    except DomainError as exc:
+        session.rollback()
+        return _goods_page(request, principal, session, error=exc, status_code=exc.status)
+    return _goods_page(
+        request,
+        principal,
+        session,
+        report=report,
+        status_code=200 if report.filed or not report.errors else 422,
+    )

@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, Literal
 
+from stdnum import ean
+
 from opencbec.errors import FieldError
 from opencbec.kit.i18n import N_, Bilingual
+from opencbec.kit.money import MoneyError, parse_money
 
 MAX_ROWS: Final = 200_000
 MAX_BYTES: Final = 20 * 1024 * 1024
@@ -377,3 +380,95 @@ def diff_editions(
         if dict(current[code]) != dict(new[code])
     ]
     return EditionDiff(added, removed, changed)
+
+
+# --- filed products (商品备案) -------------------------------------------------------------
+
+PRODUCT_FIELDS: Final = (
+    "item_no",
+    "direction",
+    "supervision_mode",
+    "name_zh",
+    "name_en",
+    "brand",
+    "model_spec",
+    "declared_elements",
+    "hs_code",
+    "unit",
+    "origin_country",
+    "price",
+    "currency",
+    "barcode",
+)
+MODES_BY_DIRECTION: Final[Mapping[str, frozenset[str]]] = {
+    "import": frozenset({"9610", "1210", "1239"}),
+    "export": frozenset({"9610", "9710", "9810", "1210"}),
+}
+_PRODUCT_TEXT: Final = (
+    (
+        "item_no",
+        r"[A-Za-z0-9._-]{1,30}",
+        "1 to 30 letters, digits, '.', '_' or '-'",
+        "1 至 30 位字母、数字或 . _ -",
+    ),
+    ("hs_code", r"\d{10}", "10 digits", "10 位数字"),
+    ("unit", r"\d{3}", "a 3-digit unit code", "3 位计量单位代码"),
+    ("origin_country", r"\d{3}", "a 3-digit customs country code", "3 位海关国别代码"),
+    ("currency", r"\d{3}", "a 3-digit customs currency code", "3 位海关币制代码"),
+)
+_PRODUCT_LENGTHS: Final = (
+    ("name_zh", 1, 250),
+    ("name_en", 1, 250),
+    ("brand", 1, 100),
+    ("model_spec", 1, 255),
+    ("declared_elements", 0, 500),
+)
+
+
+def check_product(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
+    """Return a product's cleaned fields and every problem that needs no database to find."""
+    clean: dict[str, Any] = {name: str(data.get(name) or "").strip() for name in PRODUCT_FIELDS}
+    errors: list[FieldError] = []
+    for name, pattern, en, zh in _PRODUCT_TEXT:
+        if not re.fullmatch(pattern, clean[name]):
+            errors.append(_error(name, f"must be {en}", f"必须是{zh}"))
+    for name, low, high in _PRODUCT_LENGTHS:
+        if not low <= len(clean[name]) <= high:
+            errors.append(
+                _error(name, f"{low} to {high} characters required", f"需要 {low} 至 {high} 个字符")
+            )
+    modes = MODES_BY_DIRECTION.get(clean["direction"])
+    if modes is None:
+        errors.append(_error("direction", "must be import or export", "必须是 import 或 export"))
+    elif clean["supervision_mode"] not in modes:
+        errors.append(
+            _error(
+                "supervision_mode",
+                f"for {clean['direction']} use one of {', '.join(sorted(modes))}",
+                f"{clean['direction']} 方向只能使用 {', '.join(sorted(modes))}",
+            )
+        )
+    try:
+        price = parse_money(clean["price"])
+        if price <= 0:
+            errors.append(_error("price", "must be more than zero", "必须大于零"))
+        clean["price"] = price
+    except MoneyError as exc:
+        errors.append(FieldError("price", Bilingual(exc.reason_en, exc.reason_zh)))
+    if clean["barcode"]:
+        if not ean.is_valid(clean["barcode"]) or len(clean["barcode"]) not in {8, 12, 13, 14}:
+            errors.append(
+                _error(
+                    "barcode",
+                    "not a valid GTIN (8, 12, 13 or 14 digits with its check digit)",
+                    "不是有效的商品条码（8、12、13 或 14 位，含校验位）",
+                )
+            )
+    else:
+        clean["barcode"] = None
+    return clean, errors
+
+
+def brand_key(brand: str) -> str:
+    """Return the form brands are compared in: case-folded, without spaces and punctuation."""
+    return re.sub(r"[\s\W_]+", "", brand.casefold())
