@@ -19,8 +19,10 @@ from opencbec.audit import pages as audit_pages
 from opencbec.audit import routes as audit_routes
 from opencbec.db import Database
 from opencbec.enterprise import pages as enterprise_pages
+from opencbec.enterprise import routes as enterprise_routes
 from opencbec.errors import DomainError, Unauthenticated
 from opencbec.goods import pages as goods_pages
+from opencbec.goods import routes as goods_routes
 from opencbec.identity import pages as identity_pages
 from opencbec.identity import routes as identity_routes
 from opencbec.identity import service as identity_service
@@ -273,6 +275,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(audit_routes.router)
     app.include_router(enterprise_pages.router)
     app.include_router(goods_pages.router)
+    app.include_router(enterprise_routes.router)
+    app.include_router(goods_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app
