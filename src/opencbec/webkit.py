@@ -285,6 +285,8 @@ NAV: Final[tuple[NavItem, ...]] = (
     ),
     NavItem("/filings", N_("Filing review"), frozenset({OrgRole.REGULATOR})),
     NavItem("/goods", N_("Goods filing"), frozenset({OrgRole.ECOMMERCE_ENTERPRISE})),
+    NavItem("/parks", N_("Parks and belts")),
+    NavItem("/source-factories", N_("Source factories")),
     NavItem("/codes", N_("Code tables")),
     NavItem("/audit", N_("Activity log")),
     NavItem("/account", N_("My account")),

@@ -202,7 +202,295 @@ def load(
             progress(demo.code)
     _file_enterprises(session, users, var_dir)
     _file_goods(session, users)
+    _offline_platform(session, users)
     return list(DEMO_ORGS)
+
+
+# The parks and belts the Xinxiang implementation plan names; the factories are demo data.
+DEMO_PARKS = (
+    (
+        "xx-edz",
+        "经开区跨境电商综合园区",
+        "Economic Development Zone CBEC Comprehensive Park",
+        "新乡经济技术开发区",
+        "综合服务、保税仓储、跨境物流",
+        "Integrated services, bonded storage, cross-border logistics",
+    ),
+    (
+        "changyuan-im",
+        "长垣智能制造跨境电商园区",
+        "Changyuan Intelligent-Manufacturing CBEC Park",
+        "长垣市",
+        "起重装备、汽车零部件、医疗器械",
+        "Lifting equipment, auto parts, medical equipment",
+    ),
+    (
+        "xx-htz",
+        "高新区高端装备跨境电商园区",
+        "High-tech Zone High-end Equipment CBEC Park",
+        "新乡高新区",
+        "振动筛分、电池、智能装备",
+        "Vibration screening, batteries, smart equipment",
+    ),
+    (
+        "zyagri",
+        "中原农谷农产品跨境电商服务基地",
+        "Zhongyuan Agricultural Valley Agri-products Service Base",
+        "平原示范区",
+        "特色农产品、食品加工",
+        "Characteristic agricultural products, food processing",
+    ),
+    (
+        "hongqi-train",
+        "红旗区跨境电商人才培训基地",
+        "Hongqi District CBEC Training Base",
+        "红旗区",
+        "人才培训、企业孵化",
+        "Training and enterprise incubation",
+    ),
+)
+DEMO_BELTS = (
+    ("fine-chem", "精细化工", "Fine chemicals"),
+    ("lifting", "起重装备", "Lifting equipment"),
+    ("screening", "振动筛分", "Vibration screening"),
+    ("auto-parts", "汽车零部件", "Auto parts"),
+    ("textiles", "纺织服装", "Textiles and clothing"),
+    ("food", "食品加工", "Food processing"),
+    ("appliances", "智能家电", "Smart home appliances"),
+    ("batteries", "新能源电池", "New energy batteries"),
+    ("agri", "特色农产品", "Characteristic agricultural products"),
+)
+DEMO_FACTORIES = (
+    (
+        "fine-chem",
+        "xx-edz",
+        "牧野精细化工一厂（示范）",
+        "Muye Fine Chemicals Plant 1 (Demo)",
+        "牧野区",
+        "冰乙酸、水处理药剂",
+        "Glacial acetic acid, water-treatment chemicals",
+        "DE,IN,VN",
+    ),
+    (
+        "fine-chem",
+        "xx-htz",
+        "新乡助剂科技（示范）",
+        "Xinxiang Additives Technology (Demo)",
+        "高新区",
+        "塑料助剂、抗氧剂",
+        "Plastic additives, antioxidants",
+        "TR,BR,RU",
+    ),
+    (
+        "lifting",
+        "changyuan-im",
+        "长垣桥式起重机厂（示范）",
+        "Changyuan Overhead Crane Works (Demo)",
+        "长垣市",
+        "桥式起重机、电动葫芦",
+        "Overhead cranes, electric hoists",
+        "KZ,UZ,SA,VN",
+    ),
+    (
+        "lifting",
+        "changyuan-im",
+        "长垣门式起重设备（示范）",
+        "Changyuan Gantry Lifting (Demo)",
+        "长垣市",
+        "门式起重机、吊具",
+        "Gantry cranes, spreaders",
+        "RU,ID,PK",
+    ),
+    (
+        "screening",
+        "xx-htz",
+        "新乡振动筛分设备厂（示范）",
+        "Xinxiang Vibrating Screen Factory (Demo)",
+        "新乡县",
+        "直线振动筛、旋振筛",
+        "Linear vibrating screens, rotary sifters",
+        "US,AU,CL",
+    ),
+    (
+        "screening",
+        None,
+        "红旗筛分机械（示范）",
+        "Hongqi Screening Machinery (Demo)",
+        "红旗区",
+        "振动电机、给料机",
+        "Vibration motors, feeders",
+        "ZA,PE",
+    ),
+    (
+        "auto-parts",
+        "changyuan-im",
+        "长垣汽车制动器（示范）",
+        "Changyuan Auto Brakes (Demo)",
+        "长垣市",
+        "制动器、制动盘",
+        "Brakes, brake discs",
+        "DE,PL,MX",
+    ),
+    (
+        "auto-parts",
+        "xx-edz",
+        "新乡转向系统（示范）",
+        "Xinxiang Steering Systems (Demo)",
+        "经开区",
+        "转向器、转向泵",
+        "Steering gears, steering pumps",
+        "RU,KZ",
+    ),
+    (
+        "textiles",
+        None,
+        "原阳针织服装（示范）",
+        "Yuanyang Knitwear (Demo)",
+        "原阳县",
+        "棉制 T 恤、针织运动服",
+        "Cotton T-shirts, knitted sportswear",
+        "US,GB,JP",
+    ),
+    (
+        "textiles",
+        "xx-edz",
+        "新乡化纤纺织（示范）",
+        "Xinxiang Chemical Fibre Textiles (Demo)",
+        "经开区",
+        "氨纶纱线、面料",
+        "Spandex yarn, fabrics",
+        "VN,BD,TR",
+    ),
+    (
+        "food",
+        "zyagri",
+        "新乡饼干食品（示范）",
+        "Xinxiang Biscuits (Demo)",
+        "平原示范区",
+        "甜饼干、速冻食品",
+        "Sweet biscuits, frozen foods",
+        "KR,MY,AE",
+    ),
+    (
+        "food",
+        "zyagri",
+        "获嘉面制品（示范）",
+        "Huojia Noodle Products (Demo)",
+        "获嘉县",
+        "挂面、方便面",
+        "Dried noodles, instant noodles",
+        "SG,AU,CA",
+    ),
+    (
+        "appliances",
+        "xx-htz",
+        "新乡智能厨电（示范）",
+        "Xinxiang Smart Kitchen Appliances (Demo)",
+        "高新区",
+        "电磁炉、破壁机",
+        "Induction cookers, blenders",
+        "DE,FR,SA",
+    ),
+    (
+        "appliances",
+        None,
+        "卫辉小家电（示范）",
+        "Weihui Small Appliances (Demo)",
+        "卫辉市",
+        "电热水壶、空气炸锅",
+        "Electric kettles, air fryers",
+        "US,GB",
+    ),
+    (
+        "batteries",
+        "xx-htz",
+        "新乡锂电池（示范）",
+        "Xinxiang Lithium Battery (Demo)",
+        "高新区",
+        "锂离子电池组、储能电池",
+        "Lithium-ion packs, storage batteries",
+        "DE,NL,AU",
+    ),
+    (
+        "batteries",
+        "xx-edz",
+        "新乡电池材料（示范）",
+        "Xinxiang Battery Materials (Demo)",
+        "经开区",
+        "正极材料、隔膜",
+        "Cathode materials, separators",
+        "KR,JP",
+    ),
+    (
+        "agri",
+        "zyagri",
+        "延津小麦制品（示范）",
+        "Yanjin Wheat Products (Demo)",
+        "延津县",
+        "优质小麦粉、麦胚",
+        "Premium wheat flour, wheat germ",
+        "MY,ID",
+    ),
+    (
+        "agri",
+        "zyagri",
+        "原阳大米（示范）",
+        "Yuanyang Rice (Demo)",
+        "原阳县",
+        "原阳大米、脱水蔬菜",
+        "Yuanyang rice, dehydrated vegetables",
+        "SG,AE,CA",
+    ),
+)
+
+
+def _offline_platform(session: Session, users: dict[str, User]) -> None:
+    zone = identity_service.principal_for_user(session, users["zone"])
+    for code, name_zh, name_en, district, focus_zh, focus_en in DEMO_PARKS:
+        enterprise_service.create_park(
+            session,
+            principal=zone,
+            data={
+                "code": code,
+                "name_zh": name_zh,
+                "name_en": name_en,
+                "district": district,
+                "focus_zh": focus_zh,
+                "focus_en": focus_en,
+            },
+        )
+    for code, name_zh, name_en in DEMO_BELTS:
+        enterprise_service.create_belt(
+            session, principal=zone, code=code, name_zh=name_zh, name_en=name_en
+        )
+    listed = []
+    for index, (
+        belt,
+        park,
+        name_zh,
+        name_en,
+        county,
+        products_zh,
+        products_en,
+        markets,
+    ) in enumerate(DEMO_FACTORIES):
+        factory = enterprise_service.register_factory(
+            session,
+            principal=zone,
+            data={
+                "belt": belt,
+                "park": park or "",
+                "name_zh": name_zh,
+                "name_en": name_en,
+                "county": county,
+                "products_zh": products_zh,
+                "products_en": products_en,
+                "markets": markets,
+            },
+        )
+        if index % 6 != 5:  # a few stay unpublished, waiting for the zone's decision
+            listed.append(factory.id)
+    enterprise_service.publish_factories(session, principal=zone, factory_ids=listed)
 
 
 DEMO_GOODS: tuple[dict[str, str], ...] = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from opencbec.db import Base, JSONType, UTCDateTime
@@ -60,3 +60,48 @@ class FilingDocument(Base):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Park(Base):
+    """An industrial park of the zone's offline platform (线下产业园区)."""
+
+    __tablename__ = "parks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    district: Mapped[str] = mapped_column(String(100))
+    focus_zh: Mapped[str] = mapped_column(String(500))
+    focus_en: Mapped[str] = mapped_column(String(500))
+
+
+class IndustrialBelt(Base):
+    """An industrial belt (产业带) whose sellers the zone helps onto cross-border e-commerce."""
+
+    __tablename__ = "industrial_belts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+
+
+class Factory(Base):
+    """A source factory (源头工厂): where goods are made, with its products and export markets."""
+
+    __tablename__ = "factories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
+    park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id"), index=True)
+    belt_id: Mapped[int] = mapped_column(ForeignKey("industrial_belts.id"), index=True)
+    products_zh: Mapped[str] = mapped_column(String(500))
+    products_en: Mapped[str] = mapped_column(String(500))
+    markets: Mapped[list[str]] = mapped_column(JSONType)
+    county: Mapped[str] = mapped_column(String(60))
+    search_text: Mapped[str] = mapped_column(String(2000))
+    is_listed: Mapped[bool] = mapped_column(Boolean, default=False)
+    listed_at: Mapped[dt.date | None] = mapped_column(Date)

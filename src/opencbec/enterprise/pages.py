@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,7 @@ from opencbec.kit.i18n import N_
 from opencbec.webkit import (
     CurrentPrincipal,
     DbSession,
+    OptionalPrincipal,
     TodoItem,
     register_todos,
     render,
@@ -31,6 +33,7 @@ from opencbec.webkit import (
 )
 
 router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
 
 
 @register_todos
@@ -342,3 +345,146 @@ def certificate(
         "enterprise/certificate.html",
         {"filing": filing, "current": current, "state_labels": STATE_LABELS},
     )
+
+
+# --- parks, belts and the published source-factory list ----------------------------------
+
+
+@router.get("/source-factories", response_class=HTMLResponse)
+def source_factories(
+    request: Request,
+    principal: OptionalPrincipal,
+    session: DbSession,
+    q: str = "",
+    belt: str = "",
+    park: str = "",
+    market: str = "",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
+    """The published source-factory list: public, searchable in zh and en, filtered, exportable."""
+    rows, total = service.search_factories(
+        session,
+        query=q,
+        belt=belt,
+        park=park,
+        market=market[:2],
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    by_belt = service.listed_by_belt(session)
+    return render(
+        request,
+        "enterprise/source_factories.html",
+        {
+            "rows": rows,
+            "total": total,
+            "q": q,
+            "belt": belt,
+            "park": park,
+            "market": market,
+            "page": page,
+            "pages": max(1, -(-total // PAGE_SIZE)),
+            "belts": service.belts(session),
+            "parks": service.parks(session),
+            "by_belt": by_belt,
+            "max_count": max((n for _, n in by_belt), default=1) or 1,
+            "query": urlencode({"q": q, "belt": belt, "park": park, "market": market}),
+        },
+    )
+
+
+@router.get("/source-factories/export.{fmt}")
+def source_factories_export(
+    session: DbSession, fmt: str, q: str = "", belt: str = "", park: str = "", market: str = ""
+) -> Response:
+    """Export the published list as filtered, as CSV or XLSX."""
+    if fmt not in {"csv", "xlsx"}:
+        raise NotFound()
+    rows, _ = service.search_factories(
+        session, query=q, belt=belt, park=park, market=market[:2], limit=100_000
+    )
+    if fmt == "csv":
+        return Response(
+            service.export_csv(rows),
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": 'attachment; filename="source-factories.csv"'},
+        )
+    return Response(
+        service.export_xlsx(rows),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"content-disposition": 'attachment; filename="source-factories.xlsx"'},
+    )
+
+
+def _parks_page(
+    request: Request,
+    principal: Principal,
+    session: DbSession,
+    *,
+    error: DomainError | None = None,
+    status_code: int = 200,
+) -> Response:
+    rows, _ = service.search_factories(session, listed_only=False, limit=1000)
+    return render(
+        request,
+        "enterprise/parks.html",
+        {
+            "parks": service.parks(session),
+            "belts": service.belts(session),
+            "factories": rows,
+            "error": error,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/parks", response_class=HTMLResponse)
+def parks_page(request: Request, principal: CurrentPrincipal, session: DbSession) -> Response:
+    """Parks, industrial belts and every factory; the zone administration registers and publishes."""
+    return _parks_page(request, principal, session)
+
+
+@router.post("/parks/factories", response_class=HTMLResponse)
+def parks_add_factory(
+    request: Request,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    name_zh: FormStr = "",
+    name_en: FormStr = "",
+    belt: FormStr = "",
+    park: FormStr = "",
+    county: FormStr = "",
+    products_zh: FormStr = "",
+    products_en: FormStr = "",
+    markets: FormStr = "",
+) -> Response:
+    """Register a source factory."""
+    data = {
+        "name_zh": name_zh,
+        "name_en": name_en,
+        "belt": belt,
+        "park": park,
+        "county": county,
+        "products_zh": products_zh,
+        "products_en": products_en,
+        "markets": markets,
+    }
+    try:
+        service.register_factory(session, principal=principal, data=data)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        session.rollback()
+        return _parks_page(request, principal, session, error=exc, status_code=exc.status)
+    return RedirectResponse("/parks", status_code=303)
+
+
+@router.post("/parks/publish", response_class=HTMLResponse)
+def parks_publish(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    factory_ids: Annotated[list[int] | None, Form()] = None,
+) -> Response:
+    """Publish the chosen factories on the source-factory list."""
+    service.publish_factories(session, principal=principal, factory_ids=factory_ids or [])
+    return RedirectResponse("/source-factories", status_code=303)

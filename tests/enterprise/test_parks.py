@@ -1,0 +1,177 @@
+"""Parks, belts and the published source-factory list: registration, search, filters, export."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from sqlalchemy.orm import Session
+
+from opencbec.demo import service as demo_service
+from opencbec.enterprise import service
+from opencbec.errors import Conflict, Forbidden, InvalidInput, NotFound
+from opencbec.identity.models import OrgRole
+from opencbec.identity.rules import Principal
+from tests.factories.identity import csrf_from, log_in, make_org, make_user, principal_of
+
+
+@pytest.fixture
+def zone(session: Session) -> Principal:
+    return principal_of(
+        session, make_user(session, make_org(session, roles=(OrgRole.ZONE_ADMINISTRATION,)))
+    )
+
+
+def _factory(**changes: str) -> dict[str, str]:
+    data = {
+        "belt": "lifting",
+        "park": "",
+        "name_zh": "测试起重厂",
+        "name_en": "Test Crane Works",
+        "county": "长垣市",
+        "products_zh": "桥式起重机",
+        "products_en": "Overhead cranes",
+        "markets": "kz, uz",
+    }
+    data.update(changes)
+    return data
+
+
+def test_register_publish_and_search(session: Session, zone: Principal) -> None:
+    service.create_belt(
+        session, principal=zone, code="lifting", name_zh="起重装备", name_en="Lifting equipment"
+    )
+    park = service.create_park(
+        session,
+        principal=zone,
+        data={
+            "code": "cy",
+            "name_zh": "长垣园区",
+            "name_en": "Changyuan Park",
+            "district": "长垣市",
+            "focus_zh": "起重",
+            "focus_en": "Lifting",
+        },
+    )
+    factory = service.register_factory(session, principal=zone, data=_factory(park="cy"))
+    assert factory.markets == ["KZ", "UZ"]
+    assert factory.park_id == park.id
+    assert service.search_factories(session)[1] == 0  # not published yet
+    assert service.publish_factories(session, principal=zone, factory_ids=[factory.id]) == 1
+    assert service.publish_factories(session, principal=zone, factory_ids=[factory.id]) == 0
+    for query in ("起重机", "OVERHEAD", "ｃｒａｎｅ", "lifting equipment", "kz"):
+        assert service.search_factories(session, query=query)[1] == 1, query
+    assert service.search_factories(session, query="电池")[1] == 0
+    assert service.search_factories(session, belt="lifting", park="cy", market="kz")[1] == 1
+    assert service.search_factories(session, market="US")[1] == 0
+    with pytest.raises(NotFound):
+        service.publish_factories(session, principal=zone, factory_ids=[999_999])
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"belt": "space"}, "belt"),
+        ({"park": "nowhere"}, "park"),
+        ({"markets": "Kazakhstan"}, "markets"),
+        ({"markets": ""}, "markets"),
+        ({"name_zh": "x"}, "name_zh"),
+    ],
+)
+def test_bad_factories_name_the_field(
+    session: Session, zone: Principal, changes: dict[str, str], field: str
+) -> None:
+    service.create_belt(
+        session, principal=zone, code="lifting", name_zh="起重装备", name_en="Lifting equipment"
+    )
+    with pytest.raises(InvalidInput) as exc:
+        service.register_factory(session, principal=zone, data=_factory(**changes))
+    assert field in [e.field for e in exc.value.errors]
+
+
+def test_only_the_zone_manages_and_codes_are_unique(session: Session, zone: Principal) -> None:
+    seller = principal_of(session, make_user(session, make_org(session)))
+    with pytest.raises(Forbidden):
+        service.create_belt(session, principal=seller, code="x1", name_zh="某某", name_en="Some")
+    service.create_belt(session, principal=zone, code="food", name_zh="食品", name_en="Food")
+    with pytest.raises(Conflict):
+        service.create_belt(session, principal=zone, code="food", name_zh="食品", name_en="Food")
+    with pytest.raises(InvalidInput):
+        service.create_belt(session, principal=zone, code="Bad Code", name_zh="食", name_en="F")
+    park = {
+        "code": "p1",
+        "name_zh": "园区一",
+        "name_en": "Park one",
+        "district": "红旗区",
+        "focus_zh": "培训",
+        "focus_en": "Training",
+    }
+    service.create_park(session, principal=zone, data=park)
+    with pytest.raises(Conflict):
+        service.create_park(session, principal=zone, data=park)
+    with pytest.raises(InvalidInput):
+        service.create_park(session, principal=zone, data={**park, "code": "BAD", "district": ""})
+
+
+def test_public_list_pages_and_exports(
+    client: TestClient, session: Session, tmp_path: Path
+) -> None:
+    demo_service.load(session, var_dir=tmp_path)
+    session.flush()
+    page = client.get("/source-factories?q=起重", headers={"accept-language": "zh-CN"})
+    assert page.status_code == 200
+    assert "长垣桥式起重机厂（示范）" in page.text
+    english = client.get(
+        "/source-factories?belt=batteries&market=DE", headers={"accept-language": "en"}
+    )
+    assert "Xinxiang Lithium Battery (Demo)" in english.text
+    assert "Xinxiang Battery Materials" not in english.text
+    exported = client.get("/source-factories/export.csv?belt=lifting")
+    assert exported.headers["content-type"].startswith("text/csv")
+    text = exported.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("name_zh,name_en")
+    assert "长垣桥式起重机厂（示范）" in text
+    xlsx = client.get("/source-factories/export.xlsx?q=battery")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "Xinxiang Lithium Battery (Demo)" in names
+    assert client.get("/source-factories/export.pdf").status_code == 404
+
+
+def test_zone_registers_and_publishes_in_pages(
+    client: TestClient, session: Session, tmp_path: Path
+) -> None:
+    demo_service.load(session, var_dir=tmp_path)
+    session.flush()
+    log_in(client, "zone", demo_service.DEMO_PASSWORD)
+    page = client.get("/parks", headers={"accept-language": "en"})
+    assert "Changyuan Intelligent-Manufacturing CBEC Park" in page.text
+    token = csrf_from(page.text)
+    bad = client.post("/parks/factories", data={**_factory(markets="nowhere"), "csrf_token": token})
+    assert bad.status_code == 422
+    ok = client.post(
+        "/parks/factories",
+        data={**_factory(name_zh="新登记起重厂"), "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303
+    rows, _ = service.search_factories(session, query="新登记起重厂", listed_only=False)
+    published = client.post(
+        "/parks/publish",
+        data={"csrf_token": token, "factory_ids": [str(rows[0].factory.id)]},
+        follow_redirects=False,
+    )
+    assert published.status_code == 303
+    assert (
+        "新登记起重厂"
+        in client.get("/source-factories?q=新登记", headers={"accept-language": "zh-CN"}).text
+    )
+    log_in(client, "seller", demo_service.DEMO_PASSWORD)
+    token = csrf_from(client.get("/parks").text)
+    assert (
+        client.post("/parks/factories", data={**_factory(), "csrf_token": token}).status_code == 403
+    )
