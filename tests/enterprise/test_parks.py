@@ -175,3 +175,66 @@ def test_zone_registers_and_publishes_in_pages(
     assert (
         client.post("/parks/factories", data={**_factory(), "csrf_token": token}).status_code == 403
     )
+
+
+def test_factories_from_a_file(session: Session, zone: Principal) -> None:
+    from tests.kit.test_tables import xlsx
+
+    service.create_belt(
+        session, principal=zone, code="lifting", name_zh="起重装备", name_en="Lifting equipment"
+    )
+    header = list(service.FACTORY_COLUMNS)
+    rows = [
+        header,
+        [_factory(name_zh="批量起重厂一")[c] for c in header],
+        [_factory(name_zh="批量起重厂二", markets="??")[c] for c in header],
+    ]
+    report = service.register_factories_bulk(
+        session, principal=zone, content=xlsx(rows), import_valid_rows=True
+    )
+    assert (report.rows, report.registered, len(report.errors)) == (2, 1, 1)
+    assert report.errors[0].field == "row 3/markets"
+    assert service.search_factories(session, query="批量起重厂", listed_only=False)[1] == 1
+    # Without "import the valid rows" the upload is refused as a whole (the request then rolls back).
+    with pytest.raises(InvalidInput) as exc:
+        service.register_factories_bulk(session, principal=zone, content=xlsx(rows))
+    assert exc.value.errors[0].field == "row 3/markets"
+    wrong = service.register_factories_bulk(session, principal=zone, content=b"name\nx\n")
+    assert wrong.errors[0].field == "header"
+    empty = service.register_factories_bulk(
+        session, principal=zone, content=(",".join(header) + "\n").encode()
+    )
+    assert empty.errors[0].field == "file"
+    broken = service.register_factories_bulk(session, principal=zone, content=b"\xff\xfe")
+    assert broken.errors[0].field == "file"
+
+
+def test_factory_upload_page_writes_nothing_on_a_bad_row(
+    client: TestClient, session: Session, tmp_path: Path
+) -> None:
+    demo_service.load(session, var_dir=tmp_path)
+    session.flush()
+    log_in(client, "zone", demo_service.DEMO_PASSWORD)
+    token = csrf_from(client.get("/parks").text)
+    header = ",".join(service.FACTORY_COLUMNS)
+    good = ",".join(_factory(name_zh="上传起重厂", markets="KZ")[c] for c in service.FACTORY_COLUMNS)
+    bad = ",".join(
+        _factory(name_zh="坏行起重厂", belt="nowhere", markets="KZ")[c] for c in service.FACTORY_COLUMNS
+    )
+    content = f"{header}\n{good}\n{bad}\n".encode()
+    refused = client.post(
+        "/parks/factories/upload",
+        data={"csrf_token": token},
+        files={"file": ("f.csv", content, "text/csv")},
+    )
+    assert refused.status_code == 422
+    assert "row 3/belt" in refused.text
+    assert service.search_factories(session, query="上传起重厂", listed_only=False)[1] == 0
+    accepted = client.post(
+        "/parks/factories/upload",
+        data={"csrf_token": token, "import_valid_rows": "on"},
+        files={"file": ("f.csv", content, "text/csv")},
+        follow_redirects=False,
+    )
+    assert accepted.status_code == 303
+    assert service.search_factories(session, query="上传起重厂", listed_only=False)[1] == 1

@@ -247,3 +247,15 @@ def test_goods_pages(client: TestClient, session: Session, tmp_path: Path) -> No
     )
     assert ok.status_code == 200
     assert "B-1" in ok.text
+
+
+def test_bulk_upload_from_xlsx(session: Session, seller: Principal) -> None:
+    from tests.kit.test_tables import xlsx
+
+    rows = [list(PRODUCT_FIELDS)] + [
+        [str(product(item_no=f"X-{i}")[f]) for f in PRODUCT_FIELDS] for i in range(3)
+    ]
+    report = service.file_products_bulk(session, principal=seller, content=xlsx(rows))
+    assert (report.rows, report.filed, report.errors) == (3, 3, [])
+    broken = service.file_products_bulk(session, principal=seller, content=b"PK\x03\x04broken")
+    assert broken.errors[0].field == "file"

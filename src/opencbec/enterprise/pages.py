@@ -19,9 +19,10 @@ from opencbec.enterprise.rules import (
     VersionState,
     changed_fields,
 )
-from opencbec.errors import DomainError, NotFound
+from opencbec.errors import DomainError, InvalidInput, NotFound
 from opencbec.identity.rules import Principal
-from opencbec.kit.i18n import N_
+from opencbec.kit.i18n import N_, Bilingual
+from opencbec.kit.tables import MAX_TABLE_BYTES
 from opencbec.webkit import (
     CurrentPrincipal,
     DbSession,
@@ -476,6 +477,36 @@ def parks_add_factory(
             raise
         session.rollback()
         return _parks_page(request, principal, session, error=exc, status_code=exc.status)
+    return RedirectResponse("/parks", status_code=303)
+
+
+@router.post("/parks/factories/upload", response_class=HTMLResponse)
+def parks_upload(
+    request: Request,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    file: Annotated[UploadFile, File()],
+    import_valid_rows: FormStr = "",
+) -> Response:
+    """Register factories from a CSV or XLSX file; every bad row is reported."""
+    content = file.file.read(MAX_TABLE_BYTES + 1)
+    try:
+        report = service.register_factories_bulk(
+            session,
+            principal=principal,
+            content=content,
+            import_valid_rows=import_valid_rows == "on",
+        )
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        session.rollback()
+        return _parks_page(request, principal, session, error=exc, status_code=exc.status)
+    if report.errors and not report.registered:
+        error = InvalidInput(
+            report.errors, Bilingual("Nothing was registered.", "未登记任何工厂。")
+        )
+        return _parks_page(request, principal, session, error=error, status_code=422)
     return RedirectResponse("/parks", status_code=303)
 
 

@@ -30,7 +30,9 @@ from opencbec.enterprise.service.filing import (
 )
 from opencbec.enterprise.service.parks import (
     EXPORT_COLUMNS,
+    FACTORY_COLUMNS,
     FactoryRow,
+    FactoryUpload,
     belts,
     create_belt,
     create_park,
@@ -40,6 +42,7 @@ from opencbec.enterprise.service.parks import (
     normalise_text,
     parks,
     publish_factories,
+    register_factories_bulk,
     register_factory,
     search_factories,
 )
@@ -47,10 +50,12 @@ from opencbec.enterprise.service.parks import (
 __all__ = [
     "DOCUMENT_KINDS",
     "EXPORT_COLUMNS",
+    "FACTORY_COLUMNS",
     "MAX_DOCUMENT_BYTES",
     "OPEN_STATES",
     "REVIEWING_DEPARTMENTS",
     "FactoryRow",
+    "FactoryUpload",
     "add_document",
     "all_filings",
     "approve",
@@ -73,6 +78,7 @@ __all__ = [
     "own_filing",
     "parks",
     "publish_factories",
+    "register_factories_bulk",
     "register_factory",
     "return_version",
     "review_queue",

@@ -9,7 +9,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from openpyxl import Workbook
@@ -21,6 +21,7 @@ from opencbec.enterprise.models import Factory, IndustrialBelt, Park
 from opencbec.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import N_, Bilingual
+from opencbec.kit.tables import TableError, read_table
 from opencbec.kit.time import CHINA_STANDARD_TIME, utcnow
 
 audit_service.describe_actions(
@@ -361,3 +362,76 @@ def export_xlsx(rows: Sequence[FactoryRow], *, generated: dt.datetime | None = N
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+FACTORY_COLUMNS: Final = (
+    "name_zh",
+    "name_en",
+    "belt",
+    "park",
+    "county",
+    "products_zh",
+    "products_en",
+    "markets",
+)
+
+
+@dataclass
+class FactoryUpload:
+    """The row-by-row result of a factory upload."""
+
+    rows: int = 0
+    registered: int = 0
+    errors: list[FieldError] = field(default_factory=list)
+
+
+def register_factories_bulk(
+    session: Session, *, principal: Principal, content: bytes, import_valid_rows: bool = False
+) -> FactoryUpload:
+    """Register factories from CSV or XLSX: all rows or none, unless asked for the valid rows."""
+    _require_zone(principal)
+    report = FactoryUpload()
+    try:
+        table = read_table(content)
+        if sorted(table.header) != sorted(FACTORY_COLUMNS):
+            report.errors.append(
+                FieldError(
+                    "header",
+                    Bilingual(
+                        f"columns must be {', '.join(FACTORY_COLUMNS)}",
+                        f"列应为 {', '.join(FACTORY_COLUMNS)}",
+                    ),
+                )
+            )
+            return report
+        rows = list(table.rows)
+    except TableError as exc:
+        report.errors.append(FieldError("file", exc.reason))
+        return report
+    report.rows = len(rows)
+    if not rows:
+        report.errors.append(
+            FieldError("file", Bilingual("the file has no rows", "文件没有数据行"))
+        )
+        return report
+    for line, record in rows:
+        savepoint = session.begin_nested()
+        try:
+            register_factory(session, principal=principal, data=record)
+        except InvalidInput as exc:
+            savepoint.rollback()
+            report.errors.extend(
+                FieldError(f"row {line}/{e.field}", e.reason, e.code) for e in exc.errors
+            )
+        else:
+            savepoint.commit()
+            report.registered += 1
+    if report.errors and not import_valid_rows:
+        raise InvalidInput(
+            report.errors[:200],
+            Bilingual(
+                f"{len(report.errors)} problem(s) in the upload; nothing was registered.",
+                f"上传文件有 {len(report.errors)} 处问题，未登记任何工厂。",
+            ),
+        )
+    return report

@@ -3,10 +3,8 @@ the CBEC positive list and brand recordals."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +18,6 @@ from opencbec.enterprise import service as enterprise_service
 from opencbec.errors import FieldError, Forbidden, InvalidInput, NotFound
 from opencbec.goods.models import BrandRecordal, Product, ReferenceCode
 from opencbec.goods.rules import (
-    MAX_BYTES,
     PRODUCT_FIELDS,
     brand_key,
     check_product,
@@ -28,6 +25,7 @@ from opencbec.goods.rules import (
 from opencbec.goods.service.codes import lookup
 from opencbec.identity.rules import Principal, regulator_may_read
 from opencbec.kit.i18n import N_, Bilingual
+from opencbec.kit.tables import TableError, read_table
 from opencbec.kit.time import utcnow
 
 # --- filed products (商品备案) -------------------------------------------------------------
@@ -237,15 +235,15 @@ class BulkReport:
 def file_products_bulk(
     session: Session, *, principal: Principal, content: bytes, import_valid_rows: bool = False
 ) -> BulkReport:
-    """File products from CSV: all rows or none, unless the caller asks to import the valid rows."""
+    """File products from CSV or XLSX: all rows or none, unless the caller asks for the valid rows."""
     _require_filed_seller(session, principal)
     report = BulkReport()
-    text, problem = _decode_csv(content)
-    if problem is not None:
-        report.errors.append(problem)
+    try:
+        table = read_table(content)
+    except TableError as exc:
+        report.errors.append(FieldError("file", exc.reason))
         return report
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in reader.fieldnames or []]
+    header = table.header
     missing = [f for f in PRODUCT_FIELDS if f not in header and f != "barcode"]
     if missing or any(h not in PRODUCT_FIELDS for h in header):
         report.errors.append(
@@ -258,7 +256,6 @@ def file_products_bulk(
             )
         )
         return report
-    reader.fieldnames = header
     codes = CodeCache(session, dt.date.today())
     taken = set(
         session.scalars(
@@ -266,23 +263,14 @@ def file_products_bulk(
         )
     )
     good: list[ProductCheck] = []
-    for line, record in enumerate(reader, start=2):
-        report.rows += 1
-        check = check_product_codes(codes, record)
-        if not check.errors and check.clean["item_no"] in taken:
-            check.errors.append(
-                FieldError(
-                    "item_no",
-                    Bilingual("this item number is already filed", "该商品编号已备案"),
-                    "duplicate",
-                )
-            )
-        for error in check.errors:
-            report.errors.append(FieldError(f"row {line}/{error.field}", error.reason, error.code))
-        if not check.errors:
-            taken.add(check.clean["item_no"])
-            good.append(check)
-    if report.rows == 0:
+    try:
+        for line, record in table.rows:
+            report.rows += 1
+            _check_row(codes, taken, good, report, line, record)
+    except TableError as exc:
+        report.errors.append(FieldError("file", exc.reason))
+        good.clear()
+    if report.rows == 0 and not report.errors:
         report.errors.append(
             FieldError("file", Bilingual("the file has no rows", "文件没有数据行"))
         )
@@ -322,18 +310,28 @@ def file_products_bulk(
     return report
 
 
-def _decode_csv(content: bytes) -> tuple[str, FieldError | None]:
-    if len(content) > MAX_BYTES:
-        return "", FieldError(
-            "file", Bilingual(f"larger than {MAX_BYTES} bytes", f"文件超过 {MAX_BYTES} 字节")
+def _check_row(
+    codes: CodeCache,
+    taken: set[str],
+    good: list[ProductCheck],
+    report: BulkReport,
+    line: int,
+    record: Mapping[str, Any],
+) -> None:
+    check = check_product_codes(codes, record)
+    if not check.errors and check.clean["item_no"] in taken:
+        check.errors.append(
+            FieldError(
+                "item_no",
+                Bilingual("this item number is already filed", "该商品编号已备案"),
+                "duplicate",
+            )
         )
-    try:
-        return content.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        return "", FieldError(
-            "file",
-            Bilingual(f"not UTF-8 (byte {exc.start})", f"不是 UTF-8 编码（第 {exc.start} 字节）"),
-        )
+    for error in check.errors:
+        report.errors.append(FieldError(f"row {line}/{error.field}", error.reason, error.code))
+    if not check.errors:
+        taken.add(check.clean["item_no"])
+        good.append(check)
 
 
 def list_products(session: Session, *, principal: Principal, limit: int = 200) -> list[Product]:
