@@ -217,9 +217,12 @@ def test_factory_upload_page_writes_nothing_on_a_bad_row(
     log_in(client, "zone", demo_service.DEMO_PASSWORD)
     token = csrf_from(client.get("/parks").text)
     header = ",".join(service.FACTORY_COLUMNS)
-    good = ",".join(_factory(name_zh="上传起重厂", markets="KZ")[c] for c in service.FACTORY_COLUMNS)
+    good = ",".join(
+        _factory(name_zh="上传起重厂", markets="KZ")[c] for c in service.FACTORY_COLUMNS
+    )
     bad = ",".join(
-        _factory(name_zh="坏行起重厂", belt="nowhere", markets="KZ")[c] for c in service.FACTORY_COLUMNS
+        _factory(name_zh="坏行起重厂", belt="nowhere", markets="KZ")[c]
+        for c in service.FACTORY_COLUMNS
     )
     content = f"{header}\n{good}\n{bad}\n".encode()
     refused = client.post(

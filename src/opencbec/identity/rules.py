@@ -63,8 +63,12 @@ SCOPES: Final[Mapping[str, Bilingual]] = {
     "identity:write": Bilingual("Manage your organisation's users", "管理本单位用户"),
     "audit:read": Bilingual("Read your organisation's audit log", "读取本单位审计日志"),
     "enterprise:read": Bilingual("Read filings you may see", "读取有权查看的企业备案"),
-    "enterprise:write": Bilingual("File your enterprise; reviewers: review filings", "办理企业备案；审核人员：审核备案"),
-    "goods:read": Bilingual("Read code tables and your filed goods", "读取参数代码表和本单位备案商品"),
+    "enterprise:write": Bilingual(
+        "File your enterprise; reviewers: review filings", "办理企业备案；审核人员：审核备案"
+    ),
+    "goods:read": Bilingual(
+        "Read code tables and your filed goods", "读取参数代码表和本单位备案商品"
+    ),
     "goods:write": Bilingual("File goods", "办理商品备案"),
 }
 """Every scope an API key may carry. Later domains add theirs here."""
