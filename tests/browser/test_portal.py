@@ -12,7 +12,22 @@ from opencbec.demo import service as demo_service
 pytestmark = pytest.mark.browser
 
 ROLES = ["zone", "customs", "seller", "logistics", "bank"]
-PAGES = ["/home", "/org/users", "/org/api-keys", "/audit", "/account"]
+PAGES = [
+    "/home",
+    "/org/users",
+    "/org/api-keys",
+    "/audit",
+    "/account",
+    "/codes",
+    "/codes/unit",
+    "/parks",
+    "/source-factories",
+]
+ROLE_PAGES = {
+    "seller": ["/filing", "/goods"],
+    "customs": ["/filings", "/filings/1", "/filings/1/certificate"],
+    "zone": ["/organisations"],
+}
 UNLABELLED_INPUTS = """() => [...document.querySelectorAll('input:not([type=hidden]), select')]
   .filter(el => !(el.labels && el.labels.length) && !el.closest('label')).map(el => el.name || el.id)"""
 
@@ -33,7 +48,7 @@ def _walk(
     page.press("#password", "Enter")  # the keyboard alone submits the form
     page.wait_for_url("**/home")
     assert marker in page.content()
-    for path in PAGES:
+    for path in PAGES + ROLE_PAGES.get(username, []):
         page.goto(f"{live_server}{path}")
         assert page.evaluate(UNLABELLED_INPUTS) == [], path
         shot = screenshots / f"{username}{path.replace('/', '-')}-{locale}.png"
