@@ -259,3 +259,71 @@ def test_bulk_upload_from_xlsx(session: Session, seller: Principal) -> None:
     assert (report.rows, report.filed, report.errors) == (3, 3, [])
     broken = service.file_products_bulk(session, principal=seller, content=b"PK\x03\x04broken")
     assert broken.errors[0].field == "file"
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_product_pictures(session: Session, seller: Principal, tmp_path: Path) -> None:
+    filed = service.file_product(session, principal=seller, data=product())
+    for content, code in (
+        (b"GIF89a...", "wrong_type"),
+        (PNG + b"\x00" * service.MAX_IMAGE_BYTES, "too_large"),
+    ):
+        with pytest.raises(InvalidInput) as exc:
+            service.add_image(
+                session, principal=seller, product_id=filed.id, content=content, var_dir=tmp_path
+            )
+        assert exc.value.errors[0].code == code
+    image = service.add_image(
+        session, principal=seller, product_id=filed.id, content=PNG, var_dir=tmp_path
+    )
+    assert service.image_path(tmp_path, image.sha256).read_bytes() == PNG
+    assert service.images_of(session, product_ids=[filed.id]) == {filed.id: [image]}
+    stranger = principal_of(session, make_user(session, make_org(session)))
+    with pytest.raises(NotFound):
+        service.add_image(
+            session, principal=stranger, product_id=filed.id, content=PNG, var_dir=tmp_path
+        )
+    with pytest.raises(NotFound):
+        service.get_image(session, principal=stranger, image_id=image.id)
+    assert service.get_image(session, principal=seller, image_id=image.id) == image
+
+
+def test_picture_pages(
+    client: TestClient, session: Session, tmp_path: Path, settings: object
+) -> None:
+    from opencbec.identity.models import User
+
+    seller = approved_seller(session, tmp_path)
+    filed = service.file_product(session, principal=seller, data=product())
+    user = session.get(User, seller.user_id)
+    assert user is not None
+    log_in(client, user.username)
+    token = csrf_from(client.get("/goods").text)
+    wrong = client.post(
+        f"/goods/{filed.id}/images",
+        data={"csrf_token": token},
+        files={"file": ("x.gif", b"GIF89a", "image/gif")},
+    )
+    assert wrong.status_code == 422
+    ok = client.post(
+        f"/goods/{filed.id}/images",
+        data={"csrf_token": token},
+        files={"file": ("x.png", PNG, "image/png")},
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303
+    page = client.get("/goods")
+    image_id = int(page.text.split('src="/goods/images/')[1].split('"')[0])
+    picture = client.get(f"/goods/images/{image_id}")
+    assert picture.content == PNG
+    assert picture.headers["content-type"] == "image/png"
+    assert (
+        client.post(
+            "/goods/999999/images",
+            data={"csrf_token": token},
+            files={"file": ("x.png", PNG, "image/png")},
+        ).status_code
+        == 404
+    )

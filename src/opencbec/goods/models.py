@@ -91,3 +91,16 @@ class BrandRecordal(Base):
     brand: Mapped[str] = mapped_column(String(100))
     owner: Mapped[str] = mapped_column(String(200))
     recordal_no: Mapped[str] = mapped_column(String(40))
+
+
+class ProductImage(Base):
+    """A picture of a filed product, stored under var/ by its SHA-256."""
+
+    __tablename__ = "product_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from opencbec.errors import DomainError, Forbidden, NotFound, invalid
 from opencbec.goods import service
@@ -183,7 +183,8 @@ def _goods_page(
         request,
         "goods/products.html",
         {
-            "products": service.list_products(session, principal=principal),
+            "products": (products := service.list_products(session, principal=principal)),
+            "images": service.images_of(session, product_ids=[p.id for p in products]),
             "error": error,
             "form": form
             or {
@@ -289,3 +290,41 @@ def goods_bulk(
         report=report,
         status_code=200 if report.filed or not report.errors else 422,
     )
+
+
+@router.post("/goods/{product_id}/images", response_class=HTMLResponse)
+def goods_add_image(
+    request: Request,
+    product_id: int,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    """Attach a picture to a product."""
+    content = file.file.read(service.MAX_IMAGE_BYTES + 1)
+    try:
+        service.add_image(
+            session,
+            principal=principal,
+            product_id=product_id,
+            content=content,
+            var_dir=settings_of(request).var_dir,
+        )
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        session.rollback()
+        return _goods_page(request, principal, session, error=exc, status_code=exc.status)
+    return RedirectResponse("/goods", status_code=303)
+
+
+@router.get("/goods/images/{image_id}")
+def goods_image(
+    request: Request, image_id: int, principal: CurrentPrincipal, session: DbSession
+) -> Response:
+    """Send a product picture to its owner or an entitled regulator."""
+    image = service.get_image(session, principal=principal, image_id=image_id)
+    path = service.image_path(settings_of(request).var_dir, image.sha256)
+    if not path.is_file():
+        raise NotFound()
+    return FileResponse(path, media_type=image.content_type)

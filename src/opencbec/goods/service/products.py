@@ -7,7 +7,8 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Final
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -15,8 +16,8 @@ from sqlalchemy.orm import Session
 from opencbec.audit import service as audit_service
 from opencbec.audit.service import Actor
 from opencbec.enterprise import service as enterprise_service
-from opencbec.errors import FieldError, Forbidden, InvalidInput, NotFound
-from opencbec.goods.models import BrandRecordal, Product, ReferenceCode
+from opencbec.errors import FieldError, Forbidden, InvalidInput, NotFound, invalid
+from opencbec.goods.models import BrandRecordal, Product, ProductImage, ReferenceCode
 from opencbec.goods.rules import (
     PRODUCT_FIELDS,
     brand_key,
@@ -35,6 +36,7 @@ audit_service.describe_actions(
         "goods.product.file": N_("Product filed"),
         "goods.product.bulk": N_("Products filed in bulk"),
         "goods.brand.record": N_("Brand recorded"),
+        "goods.product.image": N_("Product picture added"),
     }
 )
 
@@ -379,3 +381,78 @@ def record_brand(
         details={"brand": recordal.brand, "owner": recordal.owner},
     )
     return recordal
+
+
+MAX_IMAGE_BYTES: Final = 2 * 1024 * 1024
+_IMAGE_MAGIC: Final = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
+
+
+def image_path(var_dir: Path, sha256: str) -> Path:
+    """Return where a product image with `sha256` is stored."""
+    return var_dir / "uploads" / "goods" / sha256[:2] / sha256
+
+
+def add_image(
+    session: Session, *, principal: Principal, product_id: int, content: bytes, var_dir: Path
+) -> ProductImage:
+    """Attach a PNG or JPEG picture (at most 2 MiB) to one of the caller's products."""
+    product = session.get(Product, product_id)
+    if product is None or product.organisation_id != principal.organisation_id:
+        raise NotFound(Bilingual("No such product.", "没有该商品。"))
+    if len(content) > MAX_IMAGE_BYTES:
+        raise invalid("file", "at most 2 MiB", "图片不能超过 2 MiB", "too_large")
+    content_type = next((ctype for magic, ctype in _IMAGE_MAGIC if content.startswith(magic)), None)
+    if content_type is None:
+        raise invalid(
+            "file",
+            "only PNG or JPEG pictures are accepted",
+            "只接受 PNG 或 JPEG 图片",
+            "wrong_type",
+        )
+    digest = hashlib.sha256(content).hexdigest()
+    path = image_path(var_dir, digest)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".part")
+        temporary.write_bytes(content)
+        temporary.replace(path)
+    image = ProductImage(
+        product_id=product.id,
+        sha256=digest,
+        content_type=content_type,
+        size=len(content),
+        uploaded_at=utcnow(),
+    )
+    session.add(image)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=principal.actor,
+        action="goods.product.image",
+        object_type="goods.product",
+        object_id=product.id,
+        organisation_id=principal.organisation_id,
+        details={"sha256": digest, "size": len(content)},
+    )
+    return image
+
+
+def images_of(session: Session, *, product_ids: list[int]) -> dict[int, list[ProductImage]]:
+    """Return the pictures of some products, by product."""
+    out: dict[int, list[ProductImage]] = {}
+    for image in session.scalars(
+        select(ProductImage)
+        .where(ProductImage.product_id.in_(product_ids))
+        .order_by(ProductImage.id)
+    ):
+        out.setdefault(image.product_id, []).append(image)
+    return out
+
+
+def get_image(session: Session, *, principal: Principal, image_id: int) -> ProductImage:
+    """Return a picture the caller may see (its own product's, or an entitled regulator's)."""
+    image = session.get(ProductImage, image_id)
+    if image is None:
+        raise NotFound()
+    get_product(session, principal=principal, product_id=image.product_id)
+    return image
