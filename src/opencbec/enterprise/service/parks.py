@@ -76,8 +76,15 @@ def _length(
     return value
 
 
-def create_park(session: Session, *, principal: Principal, data: Mapping[str, Any]) -> Park:
-    """Register a park (zone administration)."""
+def _create_coded(
+    session: Session,
+    principal: Principal,
+    model: type[Park] | type[IndustrialBelt],
+    kind: tuple[str, str],
+    data: Mapping[str, Any],
+    lengths: tuple[tuple[str, int, int], ...],
+) -> Park | IndustrialBelt:
+    """Check and create a park or a belt: a unique code and its text fields."""
     _require_zone(principal)
     errors: list[FieldError] = []
     code = str(data.get("code") or "").strip()
@@ -91,32 +98,40 @@ def create_park(session: Session, *, principal: Principal, data: Mapping[str, An
                 ),
             )
         )
-    values = {
-        name: _length(errors, data, name, low, high)
-        for name, low, high in (
-            ("name_zh", 2, 200),
-            ("name_en", 2, 200),
-            ("district", 2, 100),
-            ("focus_zh", 2, 500),
-            ("focus_en", 2, 500),
-        )
-    }
+    values = {name: _length(errors, data, name, low, high) for name, low, high in lengths}
     if errors:
         raise InvalidInput(errors)
-    if session.scalar(select(Park.id).where(Park.code == code)) is not None:
-        raise Conflict(Bilingual(f"park code {code!r} is taken", f"园区代码 {code!r} 已被使用"))
-    park = Park(code=code, **values)
-    session.add(park)
+    if session.scalar(select(model.id).where(model.code == code)) is not None:
+        raise Conflict(
+            Bilingual(f"{kind[0]} code {code!r} is taken", f"{kind[1]}代码 {code!r} 已被使用")
+        )
+    record = model(code=code, **values)
+    session.add(record)
     session.flush()
+    object_type = f"enterprise.{kind[0]}"
     audit_service.record(
         session,
         actor=principal.actor,
-        action="enterprise.park.create",
-        object_type="enterprise.park",
-        object_id=park.id,
+        action=f"{object_type}.create",
+        object_type=object_type,
+        object_id=record.id,
         organisation_id=principal.organisation_id,
         after={"code": code, **values},
     )
+    return record
+
+
+def create_park(session: Session, *, principal: Principal, data: Mapping[str, Any]) -> Park:
+    """Register a park (zone administration)."""
+    lengths = (
+        ("name_zh", 2, 200),
+        ("name_en", 2, 200),
+        ("district", 2, 100),
+        ("focus_zh", 2, 500),
+        ("focus_en", 2, 500),
+    )
+    park = _create_coded(session, principal, Park, ("park", "园区"), data, lengths)
+    assert isinstance(park, Park)
     return park
 
 
@@ -124,36 +139,16 @@ def create_belt(
     session: Session, *, principal: Principal, code: str, name_zh: str, name_en: str
 ) -> IndustrialBelt:
     """Register an industrial belt (zone administration)."""
-    _require_zone(principal)
-    errors: list[FieldError] = []
-    if not _CODE.match(code):
-        errors.append(
-            FieldError(
-                "code",
-                Bilingual(
-                    "use 2-40 lower-case letters, digits and hyphens",
-                    "请使用 2-40 位小写字母、数字或连字符",
-                ),
-            )
-        )
-    names = {"name_zh": name_zh, "name_en": name_en}
-    values = {n: _length(errors, names, n, 2, 200) for n in names}
-    if errors:
-        raise InvalidInput(errors)
-    if session.scalar(select(IndustrialBelt.id).where(IndustrialBelt.code == code)) is not None:
-        raise Conflict(Bilingual(f"belt code {code!r} is taken", f"产业带代码 {code!r} 已被使用"))
-    belt = IndustrialBelt(code=code, **values)
-    session.add(belt)
-    session.flush()
-    audit_service.record(
+    data = {"code": code, "name_zh": name_zh, "name_en": name_en}
+    belt = _create_coded(
         session,
-        actor=principal.actor,
-        action="enterprise.belt.create",
-        object_type="enterprise.belt",
-        object_id=belt.id,
-        organisation_id=principal.organisation_id,
-        after={"code": code, **values},
+        principal,
+        IndustrialBelt,
+        ("belt", "产业带"),
+        data,
+        (("name_zh", 2, 200), ("name_en", 2, 200)),
     )
+    assert isinstance(belt, IndustrialBelt)
     return belt
 
 
