@@ -241,3 +241,24 @@ def test_factory_upload_page_writes_nothing_on_a_bad_row(
     )
     assert accepted.status_code == 303
     assert service.search_factories(session, query="上传起重厂", listed_only=False)[1] == 1
+
+
+def test_source_factories_api(client: TestClient, session: Session, tmp_path: Path) -> None:
+    from opencbec.identity.service import get_organisation_by_code
+    from tests.factories.identity import make_key
+
+    demo_service.load(session, var_dir=tmp_path)
+    bank = get_organisation_by_code(session, "zyb-bank")
+    assert bank is not None
+    key = make_key(session, bank, scopes=("enterprise:read",))
+    found = client.get(
+        "/api/v1/source-factories?q=battery&market=DE", headers={"authorization": f"Bearer {key}"}
+    ).json()
+    assert [f["name_en"] for f in found] == ["Xinxiang Lithium Battery (Demo)"]
+    assert found[0]["belt"] == "batteries"
+    assert (
+        client.get(
+            "/api/v1/source-factories?market=DEU", headers={"authorization": f"Bearer {key}"}
+        ).status_code
+        == 422
+    )

@@ -327,3 +327,25 @@ def test_picture_pages(
         ).status_code
         == 404
     )
+
+
+def test_a_code_closed_by_a_later_edition_is_refused(session: Session, seller: Principal) -> None:
+    import datetime as dt
+
+    content = service.bundled_content("cn_code").decode()
+    without = (
+        "\n".join(line for line in content.splitlines() if not line.startswith("8426112000")) + "\n"
+    )
+    service.apply_edition(
+        session,
+        actor=ACTOR,
+        table="cn_code",
+        content=without.encode(),
+        version="2026-12 test",
+        source="test: the crane code withdrawn",
+        effective_from=dt.date.today() - dt.timedelta(days=1),
+    )
+    with pytest.raises(InvalidInput) as exc:
+        service.file_product(session, principal=seller, data=product())
+    assert exc.value.errors[0].code == "unknown_code"
+    assert "not a commodity code in force" in exc.value.errors[0].reason.en

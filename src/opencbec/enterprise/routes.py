@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from opencbec.enterprise import service
 from opencbec.enterprise.models import EnterpriseFiling
-from opencbec.enterprise.schemas import FilingContent, FilingRead, ReviewAction, VersionRead
+from opencbec.enterprise.schemas import (
+    FactoryRead,
+    FilingContent,
+    FilingRead,
+    ReviewAction,
+    VersionRead,
+)
 from opencbec.errors import NotFound
 from opencbec.webkit import PROBLEM_RESPONSES, CurrentPrincipal, DbSession, require_scope
 
@@ -92,3 +100,36 @@ def review(
             )
         )
     raise NotFound()
+
+
+@router.get("/source-factories", response_model=list[FactoryRead])
+def source_factories(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    q: Annotated[str, Query(max_length=100)] = "",
+    belt: str = "",
+    park: str = "",
+    market: Annotated[str, Query(max_length=2)] = "",
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[FactoryRead]:
+    """Search the published source-factory list (Chinese or English), filtered by belt, park, market."""
+    require_scope(principal, "enterprise:read")
+    rows, _ = service.search_factories(
+        session, query=q, belt=belt, park=park, market=market, limit=limit, offset=offset
+    )
+    return [
+        FactoryRead(
+            id=r.factory.id,
+            name_zh=r.factory.name_zh,
+            name_en=r.factory.name_en,
+            belt=r.belt.code,
+            park=r.park.code if r.park else None,
+            county=r.factory.county,
+            products_zh=r.factory.products_zh,
+            products_en=r.factory.products_en,
+            markets=r.factory.markets,
+            listed_at=r.factory.listed_at,
+        )
+        for r in rows
+    ]

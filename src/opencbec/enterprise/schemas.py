@@ -66,3 +66,18 @@ class ReviewAction(Strict):
     """Reasons, required when returning a version or changing a filing's status."""
 
     reasons: list[str] = Field(default_factory=list)
+
+
+class FactoryRead(BaseModel):
+    """A published source factory."""
+
+    id: int
+    name_zh: str
+    name_en: str
+    belt: str
+    park: str | None
+    county: str
+    products_zh: str
+    products_en: str
+    markets: list[str]
+    listed_at: dt.date | None
