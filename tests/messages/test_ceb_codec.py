@@ -230,11 +230,11 @@ def test_real_world_816_extras_are_kept_beside_the_model() -> None:
 def test_order_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     from opencbec.messages.ceb import codec
 
-    monkeypatch.setattr(codec, "_GOOD_ORDERS", {})
+    monkeypatch.setattr(codec, "_PLANS", {})
     monkeypatch.setattr(codec, "_MAX_ORDERS", 0)
     message = skeleton(imp_order.CEB311Message)
     assert decode(encode(message)) == message
-    assert all(not orders for orders in codec._GOOD_ORDERS.values())
+    assert all(not plans for plans in codec._PLANS.values())
     data = _receipt().replace(
         b"<ebpCode>1105910159</ebpCode>\n    <ebcCode>1105910159</ebcCode>",
         b"<ebcCode>2</ebcCode>\n    <ebpCode>1</ebpCode>",

@@ -131,3 +131,72 @@ def test_every_generated_invalid_value_is_caught(name: str, data: st.DataObject)
     setattr(owner, fs.attr, value)
     found = [issue.path for issue in validate(message, rules=False)]
     assert path in found, (value, found)
+
+
+_MUTATIONS = ("drop", "empty", "pad", "swap", "repeat", "comment", "unknown", "nest")
+
+
+def _mutate(leaf_parent: Any, op: str, at: int) -> None:
+    from lxml import etree
+
+    nodes = list(leaf_parent)
+    if not nodes:
+        return
+    node = nodes[at % len(nodes)]
+    if op == "drop":
+        leaf_parent.remove(node)
+    elif op == "empty":
+        node.text = None
+    elif op == "pad":
+        node.text = f" \t{node.text or ''}\n "
+    elif op == "swap":
+        following = node.getnext()
+        if following is not None:
+            following.addnext(node)  # moves node after its next sibling
+    elif op == "repeat":
+        node.addnext(etree.fromstring(etree.tostring(node)))
+    elif op == "comment":
+        node.addprevious(etree.Comment("c"))
+    elif op == "unknown":
+        node.addnext(etree.Element("{http://www.chinaport.gov.cn/ceb}extra"))
+    elif op == "nest":
+        etree.SubElement(node, "{http://www.chinaport.gov.cn/ceb}inner").text = "x"
+
+
+def _outcome(data: bytes) -> Any:
+    from opencbec.messages.ceb.codec import decode_report
+    from opencbec.messages.ceb.errors import CebError
+
+    try:
+        decoded = decode_report(data)
+    except CebError as exc:
+        return exc.issues
+    return decoded.message, decoded.issues
+
+
+@pytest.mark.parametrize(
+    "name", ["CEB621Message", "CEB311Message", "CEB303Message", "CEB622Message"]
+)
+@_PROFILE
+@given(data=st.data())
+def test_fast_decoding_agrees_with_the_general_decoder(name: str, data: st.DataObject) -> None:
+    # Leaf-only records take a fast path; whatever a sender does to them, the result (model and
+    # findings, or the error) must be what the general decoder gives.
+    from lxml import etree
+
+    from opencbec.messages.ceb import codec
+
+    root = etree.fromstring(encode(data.draw(_record(message_types()[name]))))
+    records = [el for el in root.iter() if len(el) and all(not len(c) for c in el)]
+    for _ in range(data.draw(st.integers(1, 4))):
+        target = data.draw(st.sampled_from(records))
+        _mutate(target, data.draw(st.sampled_from(_MUTATIONS)), data.draw(st.integers(0, 60)))
+    mutated = etree.tostring(root)
+    fast = _outcome(mutated)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            codec,
+            "_decode_simple",
+            lambda el, spec, path, issues: codec._decode_record(el, spec, path, issues, fast=False),
+        )
+        assert _outcome(mutated) == fast

@@ -106,3 +106,12 @@ def test_decode_and_validate_surface_parse_errors() -> None:
     issues = validate_bytes(BILLION_LAUGHS)
     assert [i.code for i in issues] == ["dtd"]
     assert "DTD" in issues[0].reason_zh
+
+
+def test_exclamation_marks_in_text_and_comments_still_meet_the_dtd_check() -> None:
+    # The DTD scan first looks for "!"; text and comments holding one must still parse, and a
+    # DOCTYPE after them must still be refused.
+    chatty = b'<?xml version="1.0"?><!-- hi! --><a xmlns="urn:x"><b>wow!</b></a>'
+    assert parse(chatty).findtext("{urn:x}b") == "wow!"
+    assert _code(chatty.replace(b"<a ", b'<!DOCTYPE a [<!ENTITY e "x">]><a ')) == "dtd"
+    assert _code(b"<!ENTITY e 'x'><r/>") == "dtd"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from opencbec.messages.ceb.models import (
     exp_departure,
@@ -16,7 +18,9 @@ from opencbec.messages.ceb.models import (
     imp_order,
     imp_payment,
 )
+from opencbec.messages.ceb.rules import check_decimal, date_ok
 from opencbec.messages.ceb.skeleton import skeleton
+from opencbec.messages.ceb.spec import spec_of
 from opencbec.messages.ceb.validate import id_number_valid, validate, xsd_folder
 
 VALID_ID = "11010519491231002X"
@@ -117,6 +121,22 @@ def test_characters_xml_cannot_carry() -> None:
         ("1E+19", ["at most 19 digits allowed, 20 given"]),
         ("NaN", ["NaN is not a number"]),
         ("Infinity", ["Infinity is not a number"]),
+        ("-Infinity", ["-Infinity is not a number"]),
+        ("sNaN", ["sNaN is not a number"]),
+        ("-0", []),
+        ("0E-10", []),
+        ("0E+30", []),
+        ("1E-10", ["at most 5 decimal places allowed, 10 given"]),
+        ("1E+13", []),
+        ("5E+2", []),
+        ("-99999999999999.99999", []),
+        ("100000000000000", []),
+        ("1.10000000", []),
+        ("12345678901234.123450000", []),
+        ("0.000001", ["at most 5 decimal places allowed, 6 given"]),
+        ("1" + "0" * 70, ["at most 19 digits allowed, 71 given"]),
+        # Beyond the default 28-digit context: counted exactly, not rounded away first.
+        ("1." + "0" * 70 + "1", ["at most 5 decimal places allowed, 71 given"]),
     ],
 )
 def test_n19_5_decimals(value: str, expected: list[str]) -> None:
@@ -124,6 +144,38 @@ def test_n19_5_decimals(value: str, expected: list[str]) -> None:
     message.order[0].order_head.goodsValue = Decimal(value)
     expected_paths = [f"Order[1]/OrderHead/goodsValue: {e}" for e in expected]
     assert _paths(message, rules=False) == expected_paths
+
+
+def test_decimal_checks_do_not_depend_on_the_callers_context() -> None:
+    message = _order()
+    head = message.order[0].order_head
+    head.goodsValue = Decimal("12345678901234.12345")
+    with localcontext() as context:
+        context.prec = 5
+        assert _paths(message, rules=False) == []
+        head.goodsValue = Decimal("1.123456")
+        assert _paths(message, rules=False) == [
+            "Order[1]/OrderHead/goodsValue: at most 5 decimal places allowed, 6 given"
+        ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.decimals(allow_nan=True, allow_infinity=True)
+    | st.builds(
+        lambda n, e: Decimal(n).scaleb(e),
+        st.integers(-(10**25), 10**25),
+        st.integers(-12, 12),
+    )
+)
+def test_fast_decimal_acceptance_agrees_with_the_exact_check(value: Decimal) -> None:
+    # The compiled checker accepts the common case without the exact check; both must agree.
+    message = _order()
+    message.order[0].order_head.goodsValue = value
+    fs = next(f for f in spec_of(imp_order.OrderHead).fields if f.name == "goodsValue")
+    exact: list[Any] = []
+    check_decimal(value, fs, "Order[1]/OrderHead/goodsValue", exact)
+    assert validate(message, rules=False) == exact
 
 
 def test_integer_range() -> None:
@@ -236,6 +288,40 @@ def test_record_specific_enumerations_and_receipt_times() -> None:
     assert _paths(receipt) == [
         "OrderReturn[1]/returnTime: '20240230120000000' is not a date-time yyyyMMddHHmmssSSS"
     ]
+
+
+def test_digits_of_other_scripts_are_not_dates_or_identity_numbers() -> None:
+    message = skeleton(exp_inventory.CEB603Message)
+    message.inventory[0].inventory_head.ieDate = "\u0662\u0660\u0662\u0664\u0660\u0661\u0660\u0661"
+    assert _paths(message) == [
+        "Inventory[1]/InventoryHead/ieDate: '\u0662\u0660\u0662\u0664\u0660\u0661\u0660\u0661' "
+        "is not a date-time yyyyMMdd"
+    ]
+    # "²" passes str.isdigit() but not int(): a finding, not a crash.
+    assert not id_number_valid("1101051949123100\u00b2X")
+    message = _order()
+    message.order[0].order_head.buyerIdNumber = "1101051949123100\u00b2X"
+    assert _paths(message) == ["Order[1]/OrderHead/buyerIdNumber: the check character is wrong"]
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("20240229", True),
+        ("20230229", False),
+        ("00000101", False),
+        ("20240101235959", True),
+        ("20240101240000", False),
+        ("20240101236000", False),
+        ("20240101235960", False),
+        ("20240101235959999", True),
+        ("2024010112", True),  # a length fault, reported by the length check, not here
+        ("202401", False),
+        ("2024-01-01", False),
+    ],
+)
+def test_dates_and_times(value: str, ok: bool) -> None:
+    assert date_ok(value) is ok
 
 
 def test_eight_digit_dates() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,9 +21,6 @@ from opencbec.messages.ceb.spec import CLARK, NS, ROOTS, FieldSpec, Kind, Record
 _M = TypeVar("_M")
 _ROOT_ALIAS: Final = re.compile(r"CEB\d{3}")
 _NSMAP: Final = {"ceb": NS}
-# Tag sequences already proven known and in schema order, with their attribute names, per
-# record type (bounded): the common case then maps texts to fields with one C-level zip.
-_GOOD_ORDERS: dict[type, dict[tuple[str, ...], tuple[str, ...]]] = {}
 _MAX_ORDERS: Final = 256
 _INT: Final = re.compile(r"[+-]?[0-9]+")
 _DECIMAL: Final = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
@@ -106,69 +105,50 @@ def _leaf_value(node: etree._Element, fs: FieldSpec, path: str, issues: list[Ceb
     return _number(value, fs, path)
 
 
-def _attrs_in_order(texts: dict[str, str | None], spec: RecordSpec) -> tuple[str, ...] | None:
-    """Return the field names of the tags in `texts` if all are known and in schema order."""
-    seen = tuple(texts)
-    orders = _GOOD_ORDERS.get(spec.cls)
-    if orders is None:
-        orders = _GOOD_ORDERS[spec.cls] = {}
-    attrs = orders.get(seen)
-    if attrs is not None:
-        return attrs
-    # First time this combination of optional elements is seen: check it once.
-    tag_attr = spec.tag_attr
-    if not texts.keys() <= tag_attr.keys():
-        return None
-    index = spec.tag_index
-    positions = [index[tag] for tag in seen]
-    if positions != sorted(positions):
-        return None
-    attrs = tuple(tag_attr[tag] for tag in seen)
-    if len(orders) < _MAX_ORDERS:
-        orders[seen] = attrs
-    return attrs
+# (index into the texts, lexical check or None to collapse whitespace, constructor, field)
+_Conversion = tuple[int, Callable[[str], object] | None, Callable[[str], Any], FieldSpec]
 
 
-def _decode_simple(el: etree._Element, spec: RecordSpec, path: str, issues: list[CebIssue]) -> Any:
-    # Fast path: one dict comprehension instead of per-element branching; any surprise
-    # (comment, unknown or repeated element) falls back to the general decoder.
-    # Leaves with children (comments, stray elements) take the general path.
-    texts = {node.tag: node.text for node in el if not len(node)}
-    if len(texts) != len(el):
-        return _decode_record(el, spec, path, issues, fast=False)
-    attrs = _attrs_in_order(texts, spec)
-    if attrs is None:
-        return _decode_record(el, spec, path, issues, fast=False)
-    values: dict[str, Any] = dict(zip(attrs, texts.values(), strict=True))
-    if None in values.values():
-        for attr in spec.str_attrs & values.keys():
-            if values[attr] is None:
-                values[attr] = ""
-    for attr, matcher, convert, fs in _conversions(spec):
-        if attr not in values:
-            continue
-        raw = values[attr]
-        if raw is None:
-            raw = values[attr] = ""
-        if matcher is None:
-            values[attr] = " ".join(raw.split())
-        else:
-            raw = raw.strip()
-            values[attr] = convert(raw) if matcher(raw) else _number(raw, fs, path)
-    return spec.cls(**values)
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How to turn the texts of one known, in-order sequence of leaf tags into a record."""
+
+    # Picks each constructor argument, in field order, from the texts plus a trailing None.
+    pick: Callable[[list[Any]], tuple[Any, ...]]
+    conversions: tuple[_Conversion, ...]
 
 
-_Conversion = tuple[str, Callable[[str], object] | None, Callable[[str], Any], FieldSpec]
-_CONVERSIONS: dict[type, tuple[_Conversion, ...]] = {}
+# Tag sequences already proven known, leaf-only and in schema order, per record type (bounded).
+_PLANS: dict[type, dict[tuple[object, ...], _Plan]] = {}
 
 
-def _conversions(spec: RecordSpec) -> tuple[_Conversion, ...]:
-    # Bound methods and constructors per field, so the hot loop does no kind dispatch.
-    found = _CONVERSIONS.get(spec.cls)
-    if found is None:
-        found = tuple(
+def _plan(tags: tuple[object, ...], spec: RecordSpec) -> _Plan | None:
+    """Return how to decode `tags` if all are known leaves of `spec` in schema order."""
+    plans = _PLANS.get(spec.cls)
+    if plans is None:
+        plans = _PLANS[spec.cls] = {}
+    found = plans.get(tags)
+    if found is not None:
+        return found
+    # First time this combination of optional elements is seen: check it once. Comments and
+    # processing instructions have a non-str tag and are never in `by_tag`.
+    by_tag = spec.by_tag
+    hits = [by_tag.get(tag) if type(tag) is str else None for tag in tags]
+    positions = [hit[0] for hit in hits if hit is not None]
+    if len(positions) != len(tags) or any(a >= b for a, b in itertools.pairwise(positions)):
+        return None  # unknown, repeated or out of order: the general decoder reports it
+    where = {hit[1].attr: n for n, hit in enumerate(hits) if hit is not None}
+    missing = len(tags)  # index of the None appended to the texts
+    picks = [where.get(fs.attr, missing) for fs in spec.fields]
+    # Simple records hold only leaves (defaults None), so every field can be passed by position.
+    pick: Callable[[list[Any]], tuple[Any, ...]] = (
+        operator.itemgetter(*picks) if len(picks) > 1 else lambda texts: (texts[picks[0]],)
+    )
+    found = _Plan(
+        pick,
+        tuple(
             (
-                fs.attr,
+                where[fs.attr],
                 None
                 if fs.kind is Kind.STR
                 else (_INT if fs.kind is Kind.INT else _DECIMAL).fullmatch,
@@ -176,9 +156,38 @@ def _conversions(spec: RecordSpec) -> tuple[_Conversion, ...]:
                 fs,
             )
             for fs in spec.converted
-        )
-        _CONVERSIONS[spec.cls] = found
+            if fs.attr in where
+        ),
+    )
+    if len(plans) < _MAX_ORDERS:
+        plans[tags] = found
     return found
+
+
+_TAG: Final = operator.attrgetter("tag")
+_TEXT: Final = operator.attrgetter("text")
+
+
+def _decode_simple(el: etree._Element, spec: RecordSpec, path: str, issues: list[CebIssue]) -> Any:
+    # Fast path: C-level passes over the children (no per-element bytecode); any surprise
+    # (comment, processing instruction, unknown, repeated or misplaced element, a leaf holding
+    # children) falls back to the general decoder, which reports it.
+    nodes = list(el)
+    plan = _plan(tuple(map(_TAG, nodes)), spec)
+    if plan is None or any(map(len, nodes)):
+        return _decode_record(el, spec, path, issues, fast=False)
+    texts: list[Any] = list(map(_TEXT, nodes))
+    if None in texts:
+        texts = ["" if text is None else text for text in texts]
+    for index, matcher, convert, fs in plan.conversions:
+        raw = texts[index]
+        if matcher is None:
+            texts[index] = " ".join(raw.split())
+        else:
+            raw = raw.strip()
+            texts[index] = convert(raw) if matcher(raw) else _number(raw, fs, path)
+    texts.append(None)
+    return spec.cls(*plan.pick(texts))
 
 
 def _decode_record(

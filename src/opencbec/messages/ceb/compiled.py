@@ -8,8 +8,8 @@ The source is built only from our own generated field specs, never from input.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
-from typing import Any
+from decimal import Context, Decimal
+from typing import Any, Final
 
 from opencbec.messages.ceb import rules
 from opencbec.messages.ceb.errors import CebIssue
@@ -18,6 +18,9 @@ from opencbec.messages.ceb.spec import CLARK, FieldSpec, Kind, RecordSpec, spec_
 Checker = Callable[[Any, str, bool, list[CebIssue]], None]
 
 _checkers: dict[tuple[type, str], Checker] = {}
+# Rounding in the fast decimal test must neither raise nor depend on the caller's context: an
+# invalid quantize (too many digits) yields NaN, which compares unequal and takes the exact check.
+EXACT: Final = Context(prec=60, traps=[])
 
 
 def _string_test(fs: FieldSpec) -> str:
@@ -46,6 +49,11 @@ def _rule_lines(i: int, fs: FieldSpec, rule: tuple[str, frozenset[str]]) -> list
         f"        if rules and ({test}):",
         f"            rule_string(v, F{i}, R{i}, where(prefix, F{i}), out)",
     ]
+
+
+def _integer_digits(fs: FieldSpec) -> int:
+    # Digits allowed before the point (without a total, any that the exact context can hold).
+    return (fs.total_digits or EXACT.prec) - (fs.fraction_digits or 0)
 
 
 def _field_lines(
@@ -90,14 +98,13 @@ def _field_lines(
         lines += [
             "    elif type(v) is not Decimal:",
             f"        check_decimal(v, F{i}, where(prefix, F{i}), out)",
-            "    else:",
-            "        t = v.as_tuple()",
-            "        e = t.exponent",
-            # Fast accept; anything doubtful (NaN, trailing zeros, huge) gets the exact check.
-            f"        if type(e) is not int or -e > {fs.fraction_digits or 0} "
-            f"or len(t.digits) + (e if e > 0 else 0) > {fs.total_digits or 1000}:",
-            f"            check_decimal(v, F{i}, where(prefix, F{i}), out)",
+            # Fast accept: finite, at most total - fraction integer digits and unchanged by
+            # rounding to `fraction` places; anything doubtful gets the exact check.
+            f"    elif not (v.is_finite() and v.adjusted() < {_integer_digits(fs)} "
+            f"and v == v.quantize(Q{fs.fraction_digits or 0}, context=EXACT)):",
+            f"        check_decimal(v, F{i}, where(prefix, F{i}), out)",
         ]
+        ns[f"Q{fs.fraction_digits or 0}"] = Decimal(1).scaleb(-(fs.fraction_digits or 0))
     elif fs.kind is Kind.INT:
         high = 10**fs.total_digits if fs.total_digits is not None else 2**31
         low = -high + 1 if fs.total_digits is not None else -(2**31)
@@ -118,6 +125,7 @@ def _compile(spec: RecordSpec, direction: str) -> Checker:
         )
     }  # fmt: skip
     ns["Decimal"] = Decimal
+    ns["EXACT"] = EXACT
     ns["TEXT_FIELDS"] = tuple(fs for fs in spec.fields if fs.kind is Kind.STR)
     body = ["def check(obj, prefix, rules, out):", "    texts = []"]
     for i, fs in enumerate(spec.fields):

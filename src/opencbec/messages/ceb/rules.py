@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 from datetime import datetime
 from decimal import Decimal
@@ -100,11 +101,16 @@ def check_decimal(value: Any, fs: FieldSpec, path: str, out: list[CebIssue]) -> 
     if not value.is_finite():
         out.append(issue(path, "not_finite", f"{value} is not a number", f"{value} 不是有效数值"))
         return
-    # Trailing zeros do not count against the XSD facets: "13.890000" is N19,5 valid.
-    stripped = value.normalize().as_tuple()
-    assert isinstance(stripped.exponent, int)
-    fraction = max(0, -stripped.exponent) if value else 0
-    significant = len(stripped.digits) + max(0, stripped.exponent) if value else 1
+    # Trailing zeros do not count against the XSD facets: "13.890000" is N19,5 valid. They are
+    # stripped exactly: normalize() would round to the caller's context precision first.
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    size = len(digits)
+    while size > 1 and digits[size - 1] == 0:
+        size -= 1
+        exponent += 1
+    fraction = max(0, -exponent) if value else 0
+    significant = size + max(0, exponent) if value else 1
     total = max(significant, fraction)
     if fs.fraction_digits is not None and fraction > fs.fraction_digits:
         out.append(
@@ -155,8 +161,8 @@ def rule_kind(fs: FieldSpec, record: str, direction: str) -> tuple[str, frozense
 
 
 def date_ok(value: str) -> bool:
-    """Return whether digits form a real date (and time) in yyyyMMdd[HHmmss[SSS]]."""
-    if not value.isdigit():
+    """Return whether ASCII digits form a real date (and time) in yyyyMMdd[HHmmss[SSS]]."""
+    if not (value.isdigit() and value.isascii()):
         return False
     try:
         datetime(
@@ -216,9 +222,12 @@ def rule_string(
 
 def id_number_valid(number: str) -> bool:
     """Return whether an 18-character resident identity number has a correct check character."""
-    if len(number) != 18 or not number[:17].isdigit():
+    digits = number[:17]
+    # ASCII only: str.isdigit() also accepts "²" (which int() refuses) and other scripts' digits.
+    if len(number) != 18 or not (digits.isdigit() and digits.isascii()):
         return False
-    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
+    # Each ASCII digit's byte is 48 + its value.
+    total = sum(map(operator.mul, digits.encode(), _ID_WEIGHTS)) - 48 * sum(_ID_WEIGHTS)
     return _ID_CHECK[total % 11] == number[17].upper()
 
 

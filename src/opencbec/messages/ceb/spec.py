@@ -66,10 +66,7 @@ class RecordSpec:
     doc: str = ""
     # Precomputed for the decoder's fast path over records that hold only leaf elements.
     simple: bool = False
-    tag_attr: dict[str, str] = dataclasses.field(default_factory=dict)
-    tag_index: dict[str, int] = dataclasses.field(default_factory=dict)
     converted: tuple[FieldSpec, ...] = ()
-    str_attrs: frozenset[str] = frozenset()
 
     @property
     def is_root(self) -> bool:
@@ -157,10 +154,7 @@ def _build(cls: type, name: str, direction: Direction | None) -> RecordSpec:
         direction,
         (cls.__doc__ or "").strip(),
         simple=all(fs.kind in leaves for _, fs in elements),
-        tag_attr={fs.tag: fs.attr for _, fs in elements},
-        tag_index={fs.tag: i for i, fs in elements},
         converted=tuple(fs for _, fs in elements if fs.kind in (Kind.DEC, Kind.INT) or fs.collapse),
-        str_attrs=frozenset(fs.attr for _, fs in elements if fs.kind is Kind.STR),
     )
 
 
