@@ -17,6 +17,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from opencbec import __version__
 from opencbec.audit import pages as audit_pages
 from opencbec.audit import routes as audit_routes
+from opencbec.clearance import pages as clearance_pages
+from opencbec.clearance import routes as clearance_routes
 from opencbec.db import Database
 from opencbec.enterprise import pages as enterprise_pages
 from opencbec.enterprise import routes as enterprise_routes
@@ -277,6 +279,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(goods_pages.router)
     app.include_router(enterprise_routes.router)
     app.include_router(goods_routes.router)
+    app.include_router(clearance_pages.router)
+    app.include_router(clearance_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app

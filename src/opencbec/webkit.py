@@ -285,6 +285,19 @@ NAV: Final[tuple[NavItem, ...]] = (
     ),
     NavItem("/filings", N_("Filing review"), frozenset({OrgRole.REGULATOR})),
     NavItem("/goods", N_("Goods filing"), frozenset({OrgRole.ECOMMERCE_ENTERPRISE})),
+    NavItem(
+        "/clearance",
+        N_("Declarations"),
+        frozenset(
+            {
+                OrgRole.ECOMMERCE_ENTERPRISE,
+                OrgRole.ECOMMERCE_PLATFORM,
+                OrgRole.LOGISTICS,
+                OrgRole.PAYMENT,
+                OrgRole.CUSTOMS_BROKER,
+            }
+        ),
+    ),
     NavItem("/parks", N_("Parks and belts")),
     NavItem("/source-factories", N_("Source factories")),
     NavItem("/codes", N_("Code tables")),

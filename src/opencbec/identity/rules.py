@@ -70,6 +70,10 @@ SCOPES: Final[Mapping[str, Bilingual]] = {
         "Read code tables and your filed goods", "读取参数代码表和本单位备案商品"
     ),
     "goods:write": Bilingual("File goods", "办理商品备案"),
+    "clearance:read": Bilingual(
+        "Read your declared documents and receipts", "读取本单位申报单证和回执"
+    ),
+    "clearance:write": Bilingual("Declare documents and apply receipts", "申报单证、接收回执"),
 }
 """Every scope an API key may carry. Later domains add theirs here."""
 

@@ -1,0 +1,83 @@
+"""Clearance pages: the declarant's documents, a document's timeline, and XML upload."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+
+from opencbec.clearance import service
+from opencbec.errors import DomainError
+from opencbec.identity.rules import Principal
+from opencbec.kit.tables import MAX_TABLE_BYTES
+from opencbec.webkit import CurrentPrincipal, DbSession, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _list_page(
+    request: Request,
+    principal: Principal,
+    session: DbSession,
+    *,
+    error: DomainError | None = None,
+    outcomes: list[service.Outcome] | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "clearance/documents.html",
+        {
+            "documents": service.list_documents(session, principal=principal),
+            "error": error,
+            "outcomes": outcomes,
+            "status_label": service.status_label,
+            "result_labels": service.RESULT_LABELS,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/clearance", response_class=HTMLResponse)
+def documents_page(request: Request, principal: CurrentPrincipal, session: DbSession) -> Response:
+    """List the declarant's documents with their status."""
+    return _list_page(request, principal, session)
+
+
+@router.post("/clearance", response_class=HTMLResponse)
+def upload_message(
+    request: Request,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    """Receive one CEB XML message (documents or receipts) and say what happened to each item."""
+    data = file.file.read(MAX_TABLE_BYTES + 1)
+    try:
+        outcomes = service.ingest_message(session, principal=principal, data=data)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        session.rollback()
+        return _list_page(request, principal, session, error=exc, status_code=exc.status)
+    return _list_page(request, principal, session, outcomes=outcomes)
+
+
+@router.get("/clearance/{document_id}", response_class=HTMLResponse)
+def document_page(
+    request: Request, document_id: int, principal: CurrentPrincipal, session: DbSession
+) -> Response:
+    """Show a document's versions and receipts."""
+    document = service.get_document(session, principal=principal, document_id=document_id)
+    versions, receipts = service.timeline(session, document_id=document.id)
+    return render(
+        request,
+        "clearance/document.html",
+        {
+            "document": document,
+            "versions": versions,
+            "receipts": receipts,
+            "status_label": service.status_label,
+        },
+    )

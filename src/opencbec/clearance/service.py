@@ -1,0 +1,430 @@
+"""Clearance use cases: store declared documents (idempotent, versioned) and apply receipts in
+returnTime order, so an older receipt never overwrites a newer status."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Final
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from opencbec.audit import service as audit_service
+from opencbec.clearance.models import ClearanceDocument, DocumentReceipt, DocumentVersion
+from opencbec.errors import Conflict, FieldError, InvalidInput, NotFound
+from opencbec.identity.rules import Principal
+from opencbec.kit.i18n import N_, Bilingual
+from opencbec.kit.time import utcnow
+from opencbec.messages.ceb import CebError, decode, validate
+
+audit_service.describe_actions(
+    {
+        "clearance.document.declare": N_("Document received"),
+        "clearance.document.change": N_("Document changed"),
+        "clearance.receipt.apply": N_("Receipt applied"),
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """A document kind: its message, where its documents sit, its key, and its receipt message."""
+
+    name: str
+    message: str
+    items: str
+    head: str
+    key: tuple[str, ...]
+    receipt_message: str
+    receipt_items: str
+
+
+KINDS: Final = (
+    Kind(
+        "order",
+        "CEB311Message",
+        "order",
+        "order_head",
+        ("ebpCode", "orderNo"),
+        "CEB312Message",
+        "order_return",
+    ),
+    Kind(
+        "payment",
+        "CEB411Message",
+        "payment",
+        "payment_head",
+        ("payCode", "payTransactionId"),
+        "CEB412Message",
+        "payment_return",
+    ),
+    Kind(
+        "waybill",
+        "CEB511Message",
+        "logistics",
+        "logistics_head",
+        ("logisticsCode", "logisticsNo"),
+        "CEB512Message",
+        "logistics_return",
+    ),
+    Kind(
+        "inventory",
+        "CEB621Message",
+        "inventory",
+        "inventory_head",
+        ("ebcCode", "copNo"),
+        "CEB622Message",
+        "inventory_return",
+    ),
+)
+BY_MESSAGE: Final[Mapping[str, Kind]] = {k.message: k for k in KINDS}
+BY_RECEIPT: Final[Mapping[str, Kind]] = {k.receipt_message: k for k in KINDS}
+
+# Receipt statuses of spec §4; codes not listed here are kept and shown as they came.
+STATUS_LABELS: Final[Mapping[str, str]] = {
+    "0": N_("Received by the platform"),
+    "1": N_("Saved as draft"),
+    "2": N_("Declaring through the e-port"),
+    "3": N_("Sent to customs"),
+    "4": N_("Sending to customs failed"),
+    "100": N_("Rejected by customs"),
+    "120": N_("Accepted into the customs database"),
+    "300": N_("Manual review"),
+    "399": N_("Customs review finished"),
+    "500": N_("Inspection"),
+    "501": N_("Inspected and held"),
+    "502": N_("Inspected and released"),
+    "503": N_("Inspected and seized"),
+    "599": N_("Released after inspection"),
+    "700": N_("Under investigation"),
+    "800": N_("Released"),
+    "899": N_("Goods delivered after release"),
+}
+
+
+RESULT_LABELS: Final[Mapping[str, str]] = {
+    "new": N_("stored as a new document"),
+    "changed": N_("stored as a new version; the previous one is kept"),
+    "duplicate": N_("already received; nothing changed"),
+    "applied": N_("receipt applied"),
+    "ignored": N_("receipt older than the status in force; kept, not applied"),
+    "orphan": N_("receipt for a document this platform does not hold; kept"),
+}
+
+
+def status_label(status: str) -> str:
+    """Return the readable label of a status (an unknown code is shown as received)."""
+    if status in STATUS_LABELS:
+        return STATUS_LABELS[status]
+    return N_("Error receipt") if status.startswith("-") else status
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, bytes):
+        return None
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one document or receipt of a message."""
+
+    kind: str
+    business_key: str
+    result: str  # "new", "changed", "duplicate" (same guid, nothing done), "applied", "ignored" (older), "orphan"
+    document_id: int | None
+
+
+def _decode(data: bytes) -> Any:
+    try:
+        message = decode(data)
+    except CebError as exc:
+        raise InvalidInput(
+            [
+                FieldError(i.path or "message", Bilingual(i.reason_en, i.reason_zh), i.code)
+                for i in exc.issues[:50]
+            ],
+            Bilingual(
+                "The message cannot be read; nothing was stored.", "报文无法读取，未保存任何内容。"
+            ),
+        ) from None
+    return message
+
+
+def ingest_message(session: Session, *, principal: Principal, data: bytes) -> list[Outcome]:
+    """Store every document of a declared CEB message, or apply every receipt of a receipt message.
+
+    All or nothing: a message with any fault is refused whole, naming each fault.
+    """
+    message = _decode(data)
+    name = type(message).__name__
+    if name in BY_RECEIPT:
+        return _apply_receipts(session, principal=principal, kind=BY_RECEIPT[name], message=message)
+    kind = BY_MESSAGE.get(name)
+    if kind is None:
+        raise InvalidInput(
+            [
+                FieldError(
+                    "message",
+                    Bilingual(
+                        f"{name} is not a document this platform stores yet (known: {', '.join(BY_MESSAGE)})",
+                        f"平台暂不接收 {name}（可接收：{', '.join(BY_MESSAGE)}）",
+                    ),
+                    "unsupported_type",
+                )
+            ]
+        )
+    faults = [i for i in validate(message) if i.level == "schema"]
+    if faults:
+        raise InvalidInput(
+            [FieldError(i.path, Bilingual(i.reason_en, i.reason_zh), i.code) for i in faults[:100]],
+            Bilingual(
+                f"The message has {len(faults)} fault(s); nothing was stored.",
+                f"报文有 {len(faults)} 处错误，未保存任何内容。",
+            ),
+        )
+    return [
+        _store(session, principal, kind, message.guid, item)
+        for item in getattr(message, kind.items)
+    ]
+
+
+def _key(head: Any, kind: Kind) -> str:
+    return "|".join(str(getattr(head, f) or "") for f in kind.key)
+
+
+def _store(
+    session: Session, principal: Principal, kind: Kind, message_guid: str | None, item: Any
+) -> Outcome:
+    head = getattr(item, kind.head)
+    key = _key(head, kind)
+    guid = str(head.guid)
+    app_type = str(head.appType or "1")
+    content = _jsonable(item)
+    known = session.scalar(select(DocumentVersion).where(DocumentVersion.guid == guid))
+    if known is not None:
+        return Outcome(kind.name, key, "duplicate", known.document_id)
+    document = session.scalar(
+        select(ClearanceDocument).where(
+            ClearanceDocument.kind == kind.name, ClearanceDocument.business_key == key
+        )
+    )
+    now = utcnow()
+    if document is not None and document.organisation_id != principal.organisation_id:
+        raise NotFound(
+            Bilingual(
+                f"{kind.name} {key} belongs to another declarant.",
+                f"{kind.name} {key} 属于其他申报单位。",
+            )
+        )
+    if document is None:
+        if app_type != "1":
+            raise InvalidInput(
+                [
+                    FieldError(
+                        f"{kind.head}/appType",
+                        Bilingual(
+                            f"{kind.name} {key} is not declared yet: send it with appType 1 first",
+                            f"{kind.name} {key} 尚未申报：请先以 appType 1 新增",
+                        ),
+                        "not_declared",
+                    )
+                ]
+            )
+        document = ClearanceDocument(
+            organisation_id=principal.organisation_id,
+            kind=kind.name,
+            message_type=kind.message,
+            business_key=key,
+            order_no=getattr(head, "orderNo", None),
+            guid=guid,
+            version=1,
+            status="0",
+            content=content,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(document)
+        result = "new"
+    elif app_type == "2":
+        document.version += 1
+        document.guid = guid
+        document.content = content
+        document.status, document.status_time, document.status_info = "0", None, None
+        document.updated_at = now
+        result = "changed"
+    else:
+        raise Conflict(
+            Bilingual(
+                f"{kind.name} {key} is already declared; send a change with appType 2.",
+                f"{kind.name} {key} 已申报；如需变更请使用 appType 2。",
+            ),
+            [
+                FieldError(
+                    f"{kind.head}/appType",
+                    Bilingual("a new declaration of an existing document", "重复新增已申报的单证"),
+                    "duplicate",
+                )
+            ],
+        )
+    session.flush()
+    session.add(
+        DocumentVersion(
+            document_id=document.id,
+            version=document.version,
+            guid=guid,
+            app_type=app_type,
+            content=content,
+            message_guid=message_guid,
+            received_at=now,
+        )
+    )
+    session.flush()
+    audit_service.record(
+        session,
+        actor=principal.actor,
+        action="clearance.document.declare" if result == "new" else "clearance.document.change",
+        object_type=f"clearance.{kind.name}",
+        object_id=document.id,
+        organisation_id=document.organisation_id,
+        after=content,
+        details={"business_key": key, "version": document.version, "guid": guid},
+    )
+    return Outcome(kind.name, key, result, document.id)
+
+
+def _apply_receipts(
+    session: Session, *, principal: Principal, kind: Kind, message: Any
+) -> list[Outcome]:
+    return [
+        apply_receipt(
+            session,
+            principal=principal,
+            kind=kind.name,
+            business_key=_key(item, kind),
+            guid=str(item.guid),
+            status=str(item.returnStatus),
+            return_time=str(item.returnTime),
+            info=item.returnInfo,
+        )
+        for item in getattr(message, kind.receipt_items)
+    ]
+
+
+def apply_receipt(
+    session: Session,
+    *,
+    principal: Principal,
+    kind: str,
+    business_key: str,
+    guid: str,
+    status: str,
+    return_time: str,
+    info: str | None,
+) -> Outcome:
+    """Record a receipt; it moves the document's status only when it is not older than the status.
+
+    Receipts are idempotent by guid; a receipt for an unknown document is kept (orphan) so nothing
+    customs sent is lost.
+    """
+    if session.scalar(select(DocumentReceipt.id).where(DocumentReceipt.guid == guid)) is not None:
+        return Outcome(kind, business_key, "duplicate", None)
+    document = session.scalar(
+        select(ClearanceDocument).where(
+            ClearanceDocument.kind == kind, ClearanceDocument.business_key == business_key
+        )
+    )
+    applied = document is not None and (
+        document.status_time is None or return_time >= document.status_time
+    )
+    if document is not None and applied:
+        document.status, document.status_time, document.status_info = status, return_time, info
+        document.updated_at = utcnow()
+    session.add(
+        DocumentReceipt(
+            document_id=document.id if document else None,
+            kind=kind,
+            business_key=business_key,
+            guid=guid,
+            status=status,
+            return_time=return_time,
+            info=info,
+            applied=applied,
+            received_at=utcnow(),
+        )
+    )
+    session.flush()
+    audit_service.record(
+        session,
+        actor=principal.actor,
+        action="clearance.receipt.apply",
+        object_type=f"clearance.{kind}",
+        object_id=document.id if document else business_key,
+        organisation_id=document.organisation_id if document else principal.organisation_id,
+        details={"guid": guid, "status": status, "return_time": return_time, "applied": applied},
+    )
+    if document is None:
+        return Outcome(kind, business_key, "orphan", None)
+    return Outcome(kind, business_key, "applied" if applied else "ignored", document.id)
+
+
+def list_documents(
+    session: Session, *, principal: Principal, kind: str | None = None, limit: int = 200
+) -> list[ClearanceDocument]:
+    """Return the caller's documents, newest first."""
+    stmt = select(ClearanceDocument).where(
+        ClearanceDocument.organisation_id == principal.organisation_id
+    )
+    if kind:
+        stmt = stmt.where(ClearanceDocument.kind == kind)
+    return list(
+        session.scalars(
+            stmt.order_by(ClearanceDocument.updated_at.desc(), ClearanceDocument.id.desc()).limit(
+                limit
+            )
+        )
+    )
+
+
+def get_document(session: Session, *, principal: Principal, document_id: int) -> ClearanceDocument:
+    """Return one of the caller's documents."""
+    document = session.get(ClearanceDocument, document_id)
+    if document is None or document.organisation_id != principal.organisation_id:
+        raise NotFound()
+    return document
+
+
+def timeline(
+    session: Session, *, document_id: int
+) -> tuple[list[DocumentVersion], list[DocumentReceipt]]:
+    """Return a document's versions and receipts, oldest first."""
+    versions = list(
+        session.scalars(
+            select(DocumentVersion)
+            .where(DocumentVersion.document_id == document_id)
+            .order_by(DocumentVersion.version)
+        )
+    )
+    receipts = list(
+        session.scalars(
+            select(DocumentReceipt)
+            .where(DocumentReceipt.document_id == document_id)
+            .order_by(DocumentReceipt.return_time, DocumentReceipt.id)
+        )
+    )
+    return versions, receipts
+
+
+def return_time_of(moment: dt.datetime) -> str:
+    """Return a receipt time (yyyyMMddHHmmssSSS) for `moment`."""
+    return moment.strftime("%Y%m%d%H%M%S") + f"{moment.microsecond // 1000:03d}"

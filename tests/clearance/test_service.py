@@ -1,0 +1,191 @@
+"""Clearance documents: idempotent, versioned storage; receipts in returnTime order."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from opencbec.clearance import service
+from opencbec.clearance.models import ClearanceDocument, DocumentReceipt
+from opencbec.errors import Conflict, InvalidInput, NotFound
+from opencbec.identity.rules import Principal
+from opencbec.messages.ceb import encode, message_class, skeleton
+from tests.factories.identity import make_org, make_user, principal_of
+
+
+def order_message(order_no: str = "XX2026112700001", app_type: str = "1", **head: Any) -> bytes:
+    message = skeleton(message_class("CEB311Message"))
+    order_head = message.order[0].order_head
+    order_head.guid = str(uuid.uuid4()).upper()
+    order_head.appType = app_type
+    order_head.orderNo = order_no
+    order_head.ebpCode = "4107960ABC"
+    for name, value in head.items():
+        setattr(order_head, name, value)
+    message.guid = str(uuid.uuid4()).upper()
+    return encode(message)
+
+
+def order_receipt(order_no: str, status: str, return_time: str, guid: str | None = None) -> bytes:
+    message = skeleton(message_class("CEB312Message"))
+    receipt = message.order_return[0]
+    receipt.guid = guid or str(uuid.uuid4()).upper()
+    receipt.ebpCode = "4107960ABC"
+    receipt.orderNo = order_no
+    receipt.returnStatus = status
+    receipt.returnTime = return_time
+    receipt.returnInfo = f"status {status}"
+    message.guid = str(uuid.uuid4()).upper()
+    return encode(message)
+
+
+@pytest.fixture
+def seller(session: Session) -> Principal:
+    return principal_of(session, make_user(session, make_org(session)))
+
+
+def test_store_change_and_repeat(session: Session, seller: Principal) -> None:
+    first = order_message()
+    [new] = service.ingest_message(session, principal=seller, data=first)
+    assert (new.kind, new.business_key, new.result) == (
+        "order",
+        "4107960ABC|XX2026112700001",
+        "new",
+    )
+    assert service.ingest_message(session, principal=seller, data=first)[0].result == "duplicate"
+    with pytest.raises(Conflict):
+        service.ingest_message(session, principal=seller, data=order_message())
+    [changed] = service.ingest_message(
+        session, principal=seller, data=order_message(app_type="2", buyerName="王小明")
+    )
+    assert changed.result == "changed"
+    document = service.get_document(session, principal=seller, document_id=new.document_id or 0)
+    assert document.version == 2
+    assert document.content["order_head"]["buyerName"] == "王小明"
+    versions, receipts = service.timeline(session, document_id=document.id)
+    assert [v.version for v in versions] == [1, 2]
+    assert receipts == []
+    assert service.list_documents(session, principal=seller, kind="order") == [document]
+    with pytest.raises(InvalidInput) as not_declared:
+        service.ingest_message(session, principal=seller, data=order_message("OTHER", app_type="2"))
+    assert not_declared.value.errors[0].code == "not_declared"
+
+
+def test_other_declarants_documents_are_out_of_reach(session: Session, seller: Principal) -> None:
+    [new] = service.ingest_message(session, principal=seller, data=order_message())
+    other = principal_of(session, make_user(session, make_org(session)))
+    with pytest.raises(NotFound):
+        service.ingest_message(session, principal=other, data=order_message(app_type="2"))
+    with pytest.raises(NotFound):
+        service.get_document(session, principal=other, document_id=new.document_id or 0)
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"<not-xml", None),
+        (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>', None),
+        (encode(skeleton(message_class("CEB303Message"))), "unsupported_type"),
+    ],
+)
+def test_bad_messages_store_nothing(
+    session: Session, seller: Principal, data: bytes, code: str | None
+) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        service.ingest_message(session, principal=seller, data=data)
+    if code:
+        assert exc.value.errors[0].code == code
+    assert exc.value.errors[0].reason.zh
+    assert session.scalar(select(func.count()).select_from(ClearanceDocument)) == 0
+
+
+def test_schema_faults_store_nothing(session: Session, seller: Principal) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        service.ingest_message(session, principal=seller, data=order_message(orderNo="X" * 61))
+    assert "orderNo" in exc.value.errors[0].field
+    assert session.scalar(select(func.count()).select_from(ClearanceDocument)) == 0
+
+
+def test_receipts_apply_in_return_time_order(session: Session, seller: Principal) -> None:
+    [new] = service.ingest_message(session, principal=seller, data=order_message())
+    key = "XX2026112700001"
+    assert (
+        service.ingest_message(
+            session, principal=seller, data=order_receipt(key, "120", "20261127100000000")
+        )[0].result
+        == "applied"
+    )
+    assert (
+        service.ingest_message(
+            session, principal=seller, data=order_receipt(key, "2", "20261127090000000")
+        )[0].result
+        == "ignored"
+    )
+    receipt = order_receipt(key, "-301010", "20261127110000000", guid="A" * 36)
+    assert service.ingest_message(session, principal=seller, data=receipt)[0].result == "applied"
+    assert service.ingest_message(session, principal=seller, data=receipt)[0].result == "duplicate"
+    document = service.get_document(session, principal=seller, document_id=new.document_id or 0)
+    assert (document.status, document.status_time) == ("-301010", "20261127110000000")
+    assert service.status_label("-301010") == "Error receipt"
+    assert service.status_label("120") == "Accepted into the customs database"
+    assert service.status_label("777") == "777"
+    orphan = service.ingest_message(
+        session, principal=seller, data=order_receipt("NOBODY", "2", "20261127090000000")
+    )
+    assert orphan[0].result == "orphan"
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(DocumentReceipt)
+            .where(DocumentReceipt.document_id.is_(None))
+        )
+        == 1
+    )
+
+
+TIMES = st.lists(
+    st.tuples(
+        st.sampled_from(["2", "3", "120", "399", "800", "899", "100", "-1", "9999"]),
+        st.integers(0, 10_000),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(receipts=TIMES, order=st.randoms(use_true_random=False))
+def test_out_of_order_and_duplicate_receipts_never_regress(
+    session: Session, seller: Principal, receipts: list[tuple[str, int]], order: Any
+) -> None:
+    key = f"P{uuid.uuid4().hex[:12]}"
+    service.ingest_message(session, principal=seller, data=order_message(key))
+    stamped = [(status, f"202611271{ms:08d}", str(uuid.uuid4()).upper()) for status, ms in receipts]
+    shuffled = stamped + stamped[: len(stamped) // 2]  # some arrive twice
+    order.shuffle(shuffled)
+    for status, when, guid in shuffled:
+        service.apply_receipt(
+            session,
+            principal=seller,
+            kind="order",
+            business_key=f"4107960ABC|{key}",
+            guid=guid,
+            status=status,
+            return_time=when,
+            info=None,
+        )
+    document = session.scalar(
+        select(ClearanceDocument).where(ClearanceDocument.business_key == f"4107960ABC|{key}")
+    )
+    assert document is not None
+    latest = max(when for _, when, _ in stamped)
+    assert document.status_time == latest
+    assert document.status in {status for status, when, _ in stamped if when == latest}
