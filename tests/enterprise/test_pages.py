@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from opencbec.enterprise import service
 from opencbec.identity.models import Department, OrgRole
-from tests.factories.enterprise import PDF, filing_data
+from tests.factories.enterprise import PDF, filing_data, filing_form
 from tests.factories.identity import csrf_from, log_in, make_org, make_user
 
 
@@ -29,7 +29,9 @@ def test_file_review_return_and_approve(app: FastAPI, client: TestClient, sessio
     )
     assert bad.status_code == 422
     assert "uscc" in bad.text
-    saved = client.post("/filing", data={**data, "csrf_token": token}, follow_redirects=False)
+    saved = client.post(
+        "/filing", data={**filing_form(data), "csrf_token": token}, follow_redirects=False
+    )
     assert saved.status_code == 303
     wrong_type = client.post(
         "/filing/documents",
@@ -93,7 +95,14 @@ def test_file_review_return_and_approve(app: FastAPI, client: TestClient, sessio
     own = client.get("/filing", headers={"accept-language": "zh-CN"})
     assert "请上传清晰的营业执照" in own.text
     assert "联系电话有误" in own.text
-    client.post("/filing", data={**data, "contact_phone": "13900139000", "csrf_token": token})
+    two_contacts = {
+        **data,
+        "contacts": [
+            *data["contacts"],
+            {"name": "赵六", "phone": "13900139000", "email": "z@example.cn"},
+        ],
+    }
+    client.post("/filing", data={**filing_form(two_contacts), "csrf_token": token})
     client.post(f"/filing/versions/{version.id}/submit", data={"csrf_token": token})
 
     with TestClient(app, base_url="https://testserver") as regulator:
@@ -171,3 +180,20 @@ def test_others_cannot_see_or_review(
             ).status_code
             == 403
         )
+
+
+def test_filing_form_keeps_every_contact(client: TestClient, session: Session) -> None:
+    from opencbec.identity import service as identity_service
+
+    user = make_user(session, make_org(session))
+    principal = identity_service.principal_for_user(session, user)
+    contacts = [
+        {"name": f"联系人{i}", "phone": f"1380013800{i}", "email": f"c{i}@example.cn"}
+        for i in range(4)
+    ]
+    service.save_filing(session, principal=principal, data=filing_data(contacts=contacts))
+    log_in(client, user.username)
+    page = client.get("/filing")
+    for contact in contacts:
+        assert f'value="{contact["phone"]}"' in page.text
+    assert 'id="f-contact-4"' in page.text  # one empty row to add a fifth

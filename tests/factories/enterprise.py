@@ -33,12 +33,9 @@ def filing_data(**changes: Any) -> dict[str, Any]:
         "roles": ["ecommerce_enterprise"],
         "legal_representative": "张三",
         "address": "河南省新乡市经济开发区示范路 1 号",
-        "contact_name": "李四",
-        "contact_phone": "13800138000",
-        "contact_email": "trade@example.cn",
-        "bank_name": "中原银行新乡分行",
-        "bank_account": "6222020000000001",
-        "fx_account": "",
+        "contacts": [{"name": "李四", "phone": "13800138000", "email": "trade@example.cn"}],
+        "bank_accounts": [{"bank_name": "中原银行新乡分行", "account": "6222020000000001"}],
+        "fx_accounts": [],
     }
     data.update(changes)
     return data
@@ -58,3 +55,16 @@ def submitted_filing(
         var_dir=var_dir,
     )
     return service.submit(session, principal=principal, version_id=version.id)
+
+
+def filing_form(data: dict[str, Any]) -> dict[str, Any]:
+    """Return filing content as the filing page's form posts it (repeated fields per column)."""
+    form = {k: v for k, v in data.items() if k not in {"contacts", "bank_accounts", "fx_accounts"}}
+    form["contact_name"] = [c["name"] for c in data["contacts"]]
+    form["contact_phone"] = [c["phone"] for c in data["contacts"]]
+    form["contact_email"] = [c["email"] for c in data["contacts"]]
+    form["bank_name"] = [b["bank_name"] for b in data["bank_accounts"]]
+    form["bank_account"] = [b["account"] for b in data["bank_accounts"]]
+    form["fx_bank_name"] = [f["bank_name"] for f in data["fx_accounts"]]
+    form["fx_account"] = [f["account"] for f in data["fx_accounts"]]
+    return form

@@ -614,12 +614,24 @@ def _file_enterprises(session: Session, users: dict[str, User], var_dir: Path) -
                 "roles": roles,
                 "legal_representative": demo.display_name[0] + "总",
                 "address": f"河南省新乡市经济技术开发区纬{serial}路 {serial * 8} 号",
-                "contact_name": demo.display_name,
-                "contact_phone": f"1390373{serial:04d}",
-                "contact_email": f"{demo.username}@demo.opencbec.cn",
-                "bank_name": "中原银行新乡分行",
-                "bank_account": f"62220203730{serial:05d}",
-                "fx_account": "",
+                "contacts": [
+                    {
+                        "name": demo.display_name,
+                        "phone": f"1390373{serial:04d}",
+                        "email": f"{demo.username}@demo.opencbec.cn",
+                    },
+                    {
+                        "name": "外贸部",
+                        "phone": f"0373-55{serial:05d}",
+                        "email": f"trade.{demo.username}@demo.opencbec.cn",
+                    },
+                ],
+                "bank_accounts": [
+                    {"bank_name": "中原银行新乡分行", "account": f"62220203730{serial:05d}"}
+                ],
+                "fx_accounts": [
+                    {"bank_name": "中国银行新乡分行", "account": f"45660373{serial:06d}"}
+                ],
             },
         )
         enterprise_service.add_document(

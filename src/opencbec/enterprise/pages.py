@@ -64,6 +64,19 @@ def filing_todos(session: Session, principal: Principal) -> list[TodoItem]:
 
 
 FormStr = Annotated[str, Form()]
+FormList = Annotated[list[str] | None, Form()]
+
+
+def _rows(**columns: list[str] | None) -> list[dict[str, str]]:
+    """Turn repeated form fields (one list per column) into entries; blank rows are dropped later."""
+    length = max((len(v or []) for v in columns.values()), default=0)
+    return [
+        {
+            name: (values or [])[i] if i < len(values or []) else ""
+            for name, values in columns.items()
+        }
+        for i in range(length)
+    ]
 
 
 def _filing_context(session: DbSession, filing: EnterpriseFiling | None) -> dict[str, Any]:
@@ -139,12 +152,13 @@ def save_filing(
     name_en: FormStr = "",
     legal_representative: FormStr = "",
     address: FormStr = "",
-    contact_name: FormStr = "",
-    contact_phone: FormStr = "",
-    contact_email: FormStr = "",
-    bank_name: FormStr = "",
-    bank_account: FormStr = "",
-    fx_account: FormStr = "",
+    contact_name: FormList = None,
+    contact_phone: FormList = None,
+    contact_email: FormList = None,
+    bank_name: FormList = None,
+    bank_account: FormList = None,
+    fx_bank_name: FormList = None,
+    fx_account: FormList = None,
     roles: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     """Save the filing form (a new filing, an edit, or a change request)."""
@@ -155,12 +169,9 @@ def save_filing(
         "name_en": name_en,
         "legal_representative": legal_representative,
         "address": address,
-        "contact_name": contact_name,
-        "contact_phone": contact_phone,
-        "contact_email": contact_email,
-        "bank_name": bank_name,
-        "bank_account": bank_account,
-        "fx_account": fx_account,
+        "contacts": _rows(name=contact_name, phone=contact_phone, email=contact_email),
+        "bank_accounts": _rows(bank_name=bank_name, account=bank_account),
+        "fx_accounts": _rows(bank_name=fx_bank_name, account=fx_account),
         "roles": roles or [],
     }
     try:

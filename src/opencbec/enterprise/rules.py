@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Any, Final
 
@@ -93,13 +93,16 @@ FIELDS: Final = (
     "roles",
     "legal_representative",
     "address",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "bank_name",
-    "bank_account",
-    "fx_account",
+    "contacts",
+    "bank_accounts",
+    "fx_accounts",
 )
+# Repeated parts of a filing: their item fields and how many items are allowed (min, max).
+LISTS: Final[Mapping[str, tuple[tuple[str, ...], int, int]]] = {
+    "contacts": (("name", "phone", "email"), 1, 5),
+    "bank_accounts": (("bank_name", "account"), 1, 5),
+    "fx_accounts": (("bank_name", "account"), 0, 5),
+}
 _CUSTOMS_CODE = re.compile(r"^[0-9A-Z]{10}$")
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -153,8 +156,6 @@ def check_content(data: Mapping[str, Any]) -> list[FieldError]:
         ("name_en", 2, 200),
         ("legal_representative", 2, 50),
         ("address", 5, 200),
-        ("contact_name", 2, 50),
-        ("bank_name", 2, 100),
     ):
         if not low <= len(_text(data, name)) <= high:
             bad(name, f"{low} to {high} characters required", f"需要 {low} 至 {high} 个字符")
@@ -166,32 +167,67 @@ def check_content(data: Mapping[str, Any]) -> list[FieldError]:
             f"choose one or more of: {', '.join(sorted(valid_roles))}",
             "请选择一个或多个企业类型",
         )
-    if not _PHONE.match(_text(data, "contact_phone")):
-        bad(
-            "contact_phone",
-            "a mobile number (11 digits) or a landline with area code",
-            "需要 11 位手机号或带区号的固定电话",
-        )
-    if not _EMAIL.match(_text(data, "contact_email")):
-        bad("contact_email", "an e-mail address required", "需要有效的电子邮箱")
-    if not _ACCOUNT.match(_text(data, "bank_account")):
-        bad("bank_account", "8 to 30 digits required", "需要 8 至 30 位数字")
-    fx = _text(data, "fx_account")
-    if fx and not _ACCOUNT.match(fx):
-        bad("fx_account", "8 to 30 digits, or leave it empty", "需要 8 至 30 位数字，或留空")
+    _check_lists(data, bad)
     return errors
 
 
+def _check_lists(data: Mapping[str, Any], bad: Callable[[str, str, str], None]) -> None:
+    for name, (fields, low, high) in LISTS.items():
+        items = data.get(name)
+        if not isinstance(items, list) or not low <= len(items) <= high:
+            bad(name, f"give {low} to {high} entries", f"请填写 {low} 至 {high} 项")
+            continue
+        for index, item in enumerate(items):
+            if not isinstance(item, Mapping) or set(item) - set(fields):
+                bad(
+                    f"{name}[{index}]",
+                    f"each entry has: {', '.join(fields)}",
+                    f"每项应包含：{', '.join(fields)}",
+                )
+                continue
+            path = f"{name}[{index}]"
+            if "name" in fields and not 2 <= len(_text(item, "name")) <= 50:
+                bad(f"{path}.name", "2 to 50 characters required", "需要 2 至 50 个字符")
+            if "phone" in fields and not _PHONE.match(_text(item, "phone")):
+                bad(
+                    f"{path}.phone",
+                    "a mobile number (11 digits) or a landline with area code",
+                    "需要 11 位手机号或带区号的固定电话",
+                )
+            if "email" in fields and not _EMAIL.match(_text(item, "email")):
+                bad(f"{path}.email", "an e-mail address required", "需要有效的电子邮箱")
+            if "bank_name" in fields and not 2 <= len(_text(item, "bank_name")) <= 100:
+                bad(f"{path}.bank_name", "2 to 100 characters required", "需要 2 至 100 个字符")
+            if "account" in fields and not _ACCOUNT.match(_text(item, "account")):
+                bad(f"{path}.account", "8 to 30 digits required", "需要 8 至 30 位数字")
+
+
 def normalise(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the content with text trimmed, codes upper-cased and roles sorted."""
+    """Return the content with text trimmed, codes upper-cased, roles sorted, blank entries dropped."""
     out: dict[str, Any] = {}
     for name in FIELDS:
         value = data.get(name)
         if name == "roles":
             out[name] = sorted({str(r) for r in value}) if isinstance(value, list) else []
+        elif name in LISTS:
+            out[name] = _normal_list(value, LISTS[name][0])
         else:
             text = value.strip() if isinstance(value, str) else ""
             out[name] = text.upper() if name in {"uscc", "customs_code"} else text
+    return out
+
+
+def _normal_list(value: object, fields: tuple[str, ...]) -> Any:
+    if not isinstance(value, list):
+        return value
+    out: list[Any] = []
+    for item in value:
+        if not isinstance(item, Mapping):
+            out.append(item)
+            continue
+        clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in item.items()}
+        if any(clean.get(f) for f in fields) or set(clean) - set(fields):
+            out.append(clean)
     return out
 
 

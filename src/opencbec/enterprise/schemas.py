@@ -10,6 +10,21 @@ from pydantic import BaseModel, ConfigDict, Field
 from opencbec.identity.schemas import Strict
 
 
+class Contact(Strict):
+    """A contact person of the enterprise."""
+
+    name: str
+    phone: str
+    email: str
+
+
+class Account(Strict):
+    """A bank or foreign-exchange account."""
+
+    bank_name: str
+    account: str
+
+
 class FilingContent(Strict):
     """A filing's content (all fields are checked by the service, each error naming its field)."""
 
@@ -24,12 +39,11 @@ class FilingContent(Strict):
     )
     legal_representative: str
     address: str
-    contact_name: str
-    contact_phone: str
-    contact_email: str
-    bank_name: str
-    bank_account: str
-    fx_account: str = ""
+    contacts: list[Contact] = Field(description="1 to 5 contacts.")
+    bank_accounts: list[Account] = Field(description="1 to 5 bank accounts.")
+    fx_accounts: list[Account] = Field(
+        default_factory=list, description="0 to 5 foreign-exchange accounts."
+    )
 
 
 class VersionRead(BaseModel):
