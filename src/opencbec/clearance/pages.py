@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from opencbec.clearance import service
 from opencbec.errors import DomainError
 from opencbec.identity.rules import Principal
+from opencbec.kit.i18n import N_
 from opencbec.kit.tables import MAX_TABLE_BYTES
 from opencbec.webkit import CurrentPrincipal, DbSession, render
 
@@ -81,3 +82,29 @@ def document_page(
             "status_label": service.status_label,
         },
     )
+
+
+@router.get("/clearance/orders/{order_no}", response_class=HTMLResponse)
+def order_set_page(
+    request: Request, order_no: str, principal: CurrentPrincipal, session: DbSession
+) -> Response:
+    """Show an order's four documents side by side and the pre-flight check with its fixes."""
+    result = service.preflight(session, principal=principal, order_no=order_no)
+    return render(
+        request,
+        "clearance/order_set.html",
+        {
+            "result": result,
+            "status_label": service.status_label,
+            "kinds": [k.name for k in service.KINDS],
+            "kind_labels": KIND_LABELS,
+        },
+    )
+
+
+KIND_LABELS = {
+    "order": N_("Order (CEB311)"),
+    "payment": N_("Payment (CEB411)"),
+    "waybill": N_("Waybill (CEB511)"),
+    "inventory": N_("Inventory list (CEB621)"),
+}

@@ -15,11 +15,17 @@ from sqlalchemy.orm import Session
 
 from opencbec.audit import service as audit_service
 from opencbec.clearance.models import ClearanceDocument, DocumentReceipt, DocumentVersion
+from opencbec.clearance.rules import EnterpriseRole, Failure, PositiveListLine
+from opencbec.clearance.rules_import import check_import_batch
+from opencbec.enterprise import service as enterprise_service
 from opencbec.errors import Conflict, FieldError, InvalidInput, NotFound
+from opencbec.goods import service as goods_service
 from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import N_, Bilingual
 from opencbec.kit.time import utcnow
-from opencbec.messages.ceb import CebError, decode, validate
+from opencbec.messages.ceb import CebError, decode, message_class, validate
+from opencbec.messages.ceb.spec import Kind as FieldKind
+from opencbec.messages.ceb.spec import spec_of
 
 audit_service.describe_actions(
     {
@@ -433,3 +439,149 @@ def timeline(
 def return_time_of(moment: dt.datetime) -> str:
     """Return a receipt time (yyyyMMddHHmmssSSS) for `moment`."""
     return moment.strftime("%Y%m%d%H%M%S") + f"{moment.microsecond // 1000:03d}"
+
+
+def restore(cls: type, data: Mapping[str, Any]) -> Any:
+    """Rebuild a CEB record (a document as stored) from its JSON content, by the field specs."""
+    values: dict[str, Any] = {}
+    for fs in spec_of(cls).fields:
+        raw = data.get(fs.attr)
+        if raw is None:
+            values[fs.attr] = [] if fs.repeated else None
+        elif fs.kind is FieldKind.RECORD and fs.record is not None:
+            values[fs.attr] = (
+                [restore(fs.record, r) for r in raw] if fs.repeated else restore(fs.record, raw)
+            )
+        elif fs.kind is FieldKind.DEC:
+            values[fs.attr] = Decimal(str(raw))
+        elif fs.kind is FieldKind.INT:
+            values[fs.attr] = int(raw)
+        else:
+            values[fs.attr] = raw
+    return cls(**values)
+
+
+def document_model(document: ClearanceDocument) -> Any:
+    """Return the stored document as its CEB record (Order, Payment, Logistics or Inventory)."""
+    kind = BY_MESSAGE[document.message_type]
+    root = spec_of(message_class(kind.message))
+    item = next(fs for fs in root.fields if fs.attr == kind.items)
+    assert item.record is not None
+    return restore(item.record, document.content)
+
+
+class DatabaseReference:
+    """The pre-flight check's reference data: code tables, filings, and the buyer's declared total.
+
+    The buyer's total is summed from the inventories held here that customs has not rejected,
+    until the quota ledger (issue #5, item 4) keeps it.
+    """
+
+    def __init__(self, session: Session, on: dt.date) -> None:
+        self.session = session
+        self.on = on
+        self._approved: dict[str, frozenset[str]] | None = None
+
+    def hs_in_force(self, code: str) -> bool:
+        """Return whether the 10-digit code is in force."""
+        return (
+            goods_service.lookup(self.session, table="cn_code", code=code, on=self.on) is not None
+        )
+
+    def positive_list_line(self, code: str) -> PositiveListLine | None:
+        """Return the positive-list line of the code or of its 8-digit line."""
+        row = goods_service.lookup(
+            self.session, table="positive_list", code=code, on=self.on
+        ) or goods_service.lookup(self.session, table="positive_list", code=code[:8], on=self.on)
+        if row is None:
+            return None
+        notes = "; ".join(
+            str(row.data[k])
+            for k in ("quantity_limit", "name_restriction", "note")
+            if row.data.get(k)
+        )
+        return PositiveListLine(
+            code=row.code,
+            name_zh=row.name_zh,
+            bonded_only=bool(row.data.get("bonded_only")),
+            note=notes,
+        )
+
+    def enterprise_approved(self, code: str, role: EnterpriseRole) -> bool:
+        """Return whether a filed and approved enterprise holds `role`."""
+        if self._approved is None:
+            self._approved = enterprise_service.approved_roles_by_code(self.session)
+        return role.value in self._approved.get(code, frozenset())
+
+    def annual_used(self, id_number: str, year: int) -> Decimal:
+        """Return what the buyer's inventories of `year` held here add up to (rejected ones excluded)."""
+        total = Decimal(0)
+        documents = self.session.scalars(
+            select(ClearanceDocument).where(
+                ClearanceDocument.kind == "inventory", ClearanceDocument.status.not_in(REJECTED)
+            )
+        )
+        for document in documents:
+            head = document.content.get("inventory_head") or {}
+            if head.get("buyerIdNumber") != id_number or not str(
+                head.get("declTime") or ""
+            ).startswith(str(year)):
+                continue
+            lines = document.content.get("inventory_list") or []
+            total += sum((Decimal(str(line.get("totalPrice") or 0)) for line in lines), Decimal(0))
+            total += Decimal(str(head.get("freight") or 0)) + Decimal(
+                str(head.get("insuredFee") or 0)
+            )
+        return total
+
+
+REJECTED: Final = ("100", "4")
+
+
+@dataclass(frozen=True, slots=True)
+class Preflight:
+    """An order's set: its documents as held (by kind) and the failures of the three-order check."""
+
+    order_no: str
+    documents: Mapping[str, ClearanceDocument | None]
+    failures: tuple[Failure, ...]
+
+    @property
+    def ready(self) -> bool:
+        """True when every document is in and every rule holds: ready to declare."""
+        return not self.failures and all(self.documents.values())
+
+
+def preflight(
+    session: Session, *, principal: Principal, order_no: str, on: dt.date | None = None
+) -> Preflight:
+    """Run the pre-flight three-order check on the documents held for one order number."""
+    documents = list(
+        session.scalars(select(ClearanceDocument).where(ClearanceDocument.order_no == order_no))
+    )
+    if not any(d.organisation_id == principal.organisation_id for d in documents):
+        raise NotFound(
+            Bilingual(
+                f"No documents of yours for order {order_no}.",
+                f"没有您申报的订单 {order_no} 单证。",
+            )
+        )
+    by_kind: dict[str, ClearanceDocument | None] = {k.name: None for k in KINDS}
+    models: dict[str, list[Any]] = {k.name: [] for k in KINDS}
+    for document in documents:
+        by_kind[document.kind] = by_kind[document.kind] or document
+        models[document.kind].append(document_model(document))
+    day = on or dt.date.today()
+    results, batch_failures = check_import_batch(
+        models["order"],
+        models["payment"],
+        models["waybill"],
+        models["inventory"],
+        reference=DatabaseReference(session, day),
+        year=day.year,
+    )
+    failures = list(batch_failures)
+    for result in results:
+        if result.documents.order_no == order_no:
+            failures += result.failures
+    return Preflight(order_no, by_kind, tuple(failures))

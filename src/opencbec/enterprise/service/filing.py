@@ -486,3 +486,19 @@ def is_approved(session: Session, *, organisation_id: int) -> bool:
         select(EnterpriseFiling.status).where(EnterpriseFiling.organisation_id == organisation_id)
     )
     return status == FilingStatus.APPROVED.value
+
+
+def approved_roles_by_code(session: Session) -> dict[str, frozenset[str]]:
+    """Return the roles of every approved filing in force, by customs code and by USCC."""
+    rows = session.execute(
+        select(FilingVersion.data)
+        .join(EnterpriseFiling, EnterpriseFiling.current_version_id == FilingVersion.id)
+        .where(EnterpriseFiling.status == FilingStatus.APPROVED.value)
+    ).scalars()
+    out: dict[str, frozenset[str]] = {}
+    for data in rows:
+        roles = frozenset(str(r) for r in data.get("roles", []))
+        for key in (data.get("customs_code"), data.get("uscc")):
+            if key:
+                out[str(key)] = roles
+    return out

@@ -1,0 +1,80 @@
+"""The pre-flight check on stored documents, with reference data read from the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from opencbec.clearance import service
+from opencbec.clearance.models import ClearanceDocument
+from opencbec.clearance.rules import EnterpriseRole
+from opencbec.demo import service as demo_service
+from opencbec.errors import NotFound
+from opencbec.identity import service as identity_service
+from opencbec.identity.models import User
+from tests.factories.identity import log_in, make_org, make_user, principal_of
+
+
+@pytest.fixture
+def demo(session: Session, tmp_path: Path) -> None:
+    demo_service.load(session, var_dir=tmp_path)
+    session.flush()
+
+
+def _principal(session: Session, username: str) -> object:
+    user = session.scalar(select(User).where(User.username == username))
+    assert user is not None
+    return identity_service.principal_for_user(session, user)
+
+
+def test_demo_set_is_checked_against_the_database(session: Session, demo: None) -> None:
+    platform = _principal(session, "platform")
+    result = service.preflight(session, principal=platform, order_no="MYMALL202611110001")  # type: ignore[arg-type]
+    assert all(result.documents.values())
+    # The demo broker's filing was returned, so the declaring agent is not an approved enterprise.
+    assert [f.code for f in result.failures] == ["IMP_ENTERPRISE_NOT_APPROVED"]
+    assert not result.ready
+    assert result.failures[0].fix.zh
+
+
+def test_reference_lookup(session: Session, demo: None) -> None:
+    reference = service.DatabaseReference(session, dt.date.today())
+    assert reference.hs_in_force("0302130000")
+    assert not reference.hs_in_force("0000000000")
+    line = reference.positive_list_line("0302130000")
+    assert line is not None
+    assert line.bonded_only
+    assert reference.positive_list_line("8426112000") is None
+    assert reference.enterprise_approved("4107900010", EnterpriseRole.ECOMMERCE_PLATFORM)
+    assert not reference.enterprise_approved("4107900010", EnterpriseRole.PAYMENT)
+    assert not reference.enterprise_approved("4107900013", EnterpriseRole.CUSTOMS_BROKER)
+    buyer = session.scalars(
+        select(ClearanceDocument).where(ClearanceDocument.kind == "inventory")
+    ).first()
+    assert buyer is not None
+    id_number = buyer.content["inventory_head"]["buyerIdNumber"]
+    assert reference.annual_used(id_number, 2026) == Decimal("336.00000")
+    assert reference.annual_used(id_number, 2025) == 0
+
+
+def test_set_of_another_party_is_not_shown(session: Session, demo: None) -> None:
+    stranger = principal_of(session, make_user(session, make_org(session)))
+    with pytest.raises(NotFound):
+        service.preflight(session, principal=stranger, order_no="MYMALL202611110001")
+
+
+def test_order_set_page(client: TestClient, session: Session, demo: None) -> None:
+    log_in(client, "logistics", demo_service.DEMO_PASSWORD)
+    page = client.get("/clearance/orders/MYMALL202611110001", headers={"accept-language": "en"})
+    assert page.status_code == 200
+    assert "IMP_ENTERPRISE_NOT_APPROVED" in page.text
+    assert "Not ready to declare" in page.text
+    zh = client.get("/clearance/orders/MYMALL202611110001", headers={"accept-language": "zh-CN"})
+    assert "运单" in zh.text
+    assert client.get("/clearance/orders/NOPE").status_code == 404
