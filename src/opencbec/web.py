@@ -31,6 +31,7 @@ from opencbec.identity import service as identity_service
 from opencbec.kit.i18n import Bilingual
 from opencbec.problems import PROBLEM_JSON, field_errors, from_domain_error, problem
 from opencbec.settings import Settings
+from opencbec.tax import service as tax_service
 from opencbec.webkit import csrf_protect, locale_of, login_redirect_target, render
 
 log = logging.getLogger("opencbec.web")
@@ -185,6 +186,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         redoc_url=None,
     )
     app.state.settings = settings
+    # Later domains hook their pre-flight checks into clearance when imported; name them here so
+    # the web app always runs them.
+    app.state.preflight_checks = (tax_service.tax_total_check,)
     default_openapi = app.openapi
 
     def openapi_with_problem() -> dict[str, Any]:

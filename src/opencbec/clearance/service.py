@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from opencbec.audit import service as audit_service
 from opencbec.clearance.models import ClearanceDocument, DocumentReceipt, DocumentVersion
 from opencbec.clearance.rules import EnterpriseRole, Failure, PositiveListLine
-from opencbec.clearance.rules_import import check_import_batch
+from opencbec.clearance.rules_import import ImportSet, check_import_batch
 from opencbec.enterprise import service as enterprise_service
 from opencbec.errors import Conflict, FieldError, InvalidInput, NotFound
 from opencbec.goods import service as goods_service
@@ -477,9 +477,12 @@ class DatabaseReference:
     until the quota ledger (issue #5, item 4) keeps it.
     """
 
-    def __init__(self, session: Session, on: dt.date) -> None:
+    def __init__(
+        self, session: Session, on: dt.date, *, exclude_order_no: str | None = None
+    ) -> None:
         self.session = session
         self.on = on
+        self.exclude_order_no = exclude_order_no  # the set under check is not part of "so far"
         self._approved: dict[str, frozenset[str]] | None = None
 
     def hs_in_force(self, code: str) -> bool:
@@ -523,6 +526,8 @@ class DatabaseReference:
         )
         for document in documents:
             head = document.content.get("inventory_head") or {}
+            if document.order_no == self.exclude_order_no and document.order_no is not None:
+                continue
             if head.get("buyerIdNumber") != id_number or not str(
                 head.get("declTime") or ""
             ).startswith(str(year)):
@@ -539,12 +544,32 @@ REJECTED: Final = ("100", "4")
 
 
 @dataclass(frozen=True, slots=True)
+class ExtraFailure:
+    """A failure found by a later domain's check (tax, risk): same shape as the three-order ones."""
+
+    code: str
+    fields: tuple[str, ...]
+    detail: Bilingual
+    fix: Bilingual
+
+
+PreflightCheck = Callable[[Session, ImportSet, dt.date, Decimal], list[ExtraFailure]]
+_EXTRA_CHECKS: list[PreflightCheck] = []
+
+
+def register_preflight_check(check: PreflightCheck) -> PreflightCheck:
+    """Let a later domain add a check to the pre-flight (a hook: clearance never imports it)."""
+    _EXTRA_CHECKS.append(check)
+    return check
+
+
+@dataclass(frozen=True, slots=True)
 class Preflight:
     """An order's set: its documents as held (by kind) and the failures of the three-order check."""
 
     order_no: str
     documents: Mapping[str, ClearanceDocument | None]
-    failures: tuple[Failure, ...]
+    failures: tuple[Failure | ExtraFailure, ...]
 
     @property
     def ready(self) -> bool:
@@ -572,16 +597,25 @@ def preflight(
         by_kind[document.kind] = by_kind[document.kind] or document
         models[document.kind].append(document_model(document))
     day = on or dt.date.today()
+    reference = DatabaseReference(session, day, exclude_order_no=order_no)
     results, batch_failures = check_import_batch(
         models["order"],
         models["payment"],
         models["waybill"],
         models["inventory"],
-        reference=DatabaseReference(session, day),
+        reference=reference,
         year=day.year,
     )
-    failures = list(batch_failures)
+    failures: list[Failure | ExtraFailure] = list(batch_failures)
     for result in results:
         if result.documents.order_no == order_no:
             failures += result.failures
+            buyer = (
+                result.documents.inventory.inventory_head if result.documents.inventory else None
+            )
+            so_far = (
+                reference.annual_used(buyer.buyerIdNumber or "", day.year) if buyer else Decimal(0)
+            )
+            for check in _EXTRA_CHECKS:
+                failures += check(session, result.documents, day, so_far)
     return Preflight(order_no, by_kind, tuple(failures))

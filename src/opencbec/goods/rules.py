@@ -232,6 +232,20 @@ TABLES: Final[Mapping[str, TableSpec]] = {
             "name_zh",
         ),
         TableSpec(
+            "tax_rate",
+            N_("Import tax rates"),
+            "code",
+            (
+                Column("code", r"\d{8}|\d{10}", "8 or 10 digits", "8 或 10 位数字"),
+                NAME_ZH,
+                Column("vat", kind="rate"),
+                Column("consumption", kind="rate"),
+                Column("tariff", kind="rate"),
+            ),
+            "name_zh",
+            "name_zh",
+        ),
+        TableSpec(
             "refund_rate",
             N_("Export tax refund rates"),
             "code",

@@ -95,6 +95,12 @@ BUNDLED: Final[tuple[Bundled, ...]] = (
         dt.date(2022, 3, 1),
     ),
     Bundled(
+        "tax_rate",
+        "demo 2026-11",
+        "DEMO, illustrative: VAT, consumption tax and MFN tariff rates (in %) for the demo's import goods; not an official edition: import the official rates before production use",
+        dt.date(2026, 1, 1),
+    ),
+    Bundled(
         "refund_rate",
         "demo 2026-11",
         "DEMO, illustrative: rates for the demo goods, written by OpenCBEC after the STA export refund rate library; not an official edition: import the official library before production use",
