@@ -78,3 +78,71 @@ def test_order_set_page(client: TestClient, session: Session, demo: None) -> Non
     zh = client.get("/clearance/orders/MYMALL202611110001", headers={"accept-language": "zh-CN"})
     assert "运单" in zh.text
     assert client.get("/clearance/orders/NOPE").status_code == 404
+
+
+def test_export_documents_and_their_set(session: Session) -> None:
+    import uuid
+
+    from opencbec.messages.ceb import encode, message_class, skeleton
+
+    seller = principal_of(session, make_user(session, make_org(session)))
+
+    def send(name: str, setup: object) -> list[service.Outcome]:
+        message = skeleton(message_class(name))
+        setup(message)  # type: ignore[operator]
+        message.guid = str(uuid.uuid4()).upper()
+        return service.ingest_message(session, principal=seller, data=encode(message))
+
+    def order(m: object) -> None:
+        head = m.order[0].order_head  # type: ignore[attr-defined]
+        head.guid, head.orderNo, head.ebpCode, head.ebcCode = (
+            str(uuid.uuid4()).upper(),
+            "EXP001",
+            "4107960EBP",
+            "4107960EBC",
+        )
+
+    def waybill(m: object) -> None:
+        item = m.logistics[0]  # type: ignore[attr-defined]
+        item.guid, item.logisticsCode, item.logisticsNo = (
+            str(uuid.uuid4()).upper(),
+            "4107960LOG",
+            "ZO-EXP001",
+        )
+
+    def inventory(m: object) -> None:
+        head = m.inventory[0].inventory_head  # type: ignore[attr-defined]
+        head.guid, head.orderNo, head.ebpCode, head.ebcCode, head.copNo = (
+            str(uuid.uuid4()).upper(),
+            "EXP001",
+            "4107960EBP",
+            "4107960EBC",
+            "C-EXP001",
+        )
+        head.logisticsCode, head.logisticsNo = "4107960LOG", "ZO-EXP001"
+
+    assert [o.result for o in send("CEB303Message", order)] == ["new"]
+    assert [o.kind for o in send("CEB505Message", waybill)] == ["export_waybill"]
+    assert [o.business_key for o in send("CEB603Message", inventory)] == ["4107960EBC|C-EXP001"]
+    result = service.preflight(session, principal=seller, order_no="EXP001")
+    assert set(result.documents) == {
+        "export_order",
+        "collection",
+        "export_waybill",
+        "export_inventory",
+    }
+    assert result.documents["export_waybill"] is not None
+    assert result.documents["collection"] is None
+    assert "EXP_MISSING_COLLECTION" in [f.code for f in result.failures]
+    assert not result.ready
+
+    def receipt(m: object) -> None:
+        item = m.order_return[0]  # type: ignore[attr-defined]
+        item.ebpCode, item.orderNo, item.returnStatus, item.returnTime = (
+            "4107960EBP",
+            "EXP001",
+            "120",
+            "20261127120000000",
+        )
+
+    assert [o.result for o in send("CEB304Message", receipt)] == ["applied"]

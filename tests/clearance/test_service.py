@@ -91,7 +91,7 @@ def test_other_declarants_documents_are_out_of_reach(session: Session, seller: P
     [
         (b"<not-xml", None),
         (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>', None),
-        (encode(skeleton(message_class("CEB303Message"))), "unsupported_type"),
+        (encode(skeleton(message_class("CEB701Message"))), "unsupported_type"),
     ],
 )
 def test_bad_messages_store_nothing(

@@ -43,7 +43,7 @@ def test_rate_table_from_the_code_table(session: Session, demo: None) -> None:
 
 
 def test_demo_tax_totals_hold(session: Session, demo: None) -> None:
-    assert tax_service.tax_total_check in clearance_service._EXTRA_CHECKS
+    assert tax_service.tax_total_check in clearance_service.preflight_checks()
     result = clearance_service.preflight(
         session, principal=_platform(session), order_no="MYMALL202611110002"
     )  # type: ignore[arg-type]

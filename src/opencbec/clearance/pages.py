@@ -96,7 +96,6 @@ def order_set_page(
         {
             "result": result,
             "status_label": service.status_label,
-            "kinds": [k.name for k in service.KINDS],
             "kind_labels": KIND_LABELS,
         },
     )
@@ -107,4 +106,8 @@ KIND_LABELS = {
     "payment": N_("Payment (CEB411)"),
     "waybill": N_("Waybill (CEB511)"),
     "inventory": N_("Inventory list (CEB621)"),
+    "export_order": N_("Export order (CEB303)"),
+    "collection": N_("Collection (CEB403)"),
+    "export_waybill": N_("Export waybill (CEB505)"),
+    "export_inventory": N_("Export inventory list (CEB603)"),
 }

@@ -1,11 +1,11 @@
-"""Clearance use cases: store declared documents (idempotent, versioned) and apply receipts in
+"""Clearance documents: store declared documents (idempotent, versioned) and apply receipts in
 returnTime order, so an older receipt never overwrites a newer status."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
@@ -15,17 +15,11 @@ from sqlalchemy.orm import Session
 
 from opencbec.audit import service as audit_service
 from opencbec.clearance.models import ClearanceDocument, DocumentReceipt, DocumentVersion
-from opencbec.clearance.rules import EnterpriseRole, Failure, PositiveListLine
-from opencbec.clearance.rules_import import ImportSet, check_import_batch
-from opencbec.enterprise import service as enterprise_service
 from opencbec.errors import Conflict, FieldError, InvalidInput, NotFound
-from opencbec.goods import service as goods_service
 from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import N_, Bilingual
 from opencbec.kit.time import utcnow
-from opencbec.messages.ceb import CebError, decode, message_class, validate
-from opencbec.messages.ceb.spec import Kind as FieldKind
-from opencbec.messages.ceb.spec import spec_of
+from opencbec.messages.ceb import CebError, decode, validate
 
 audit_service.describe_actions(
     {
@@ -43,10 +37,11 @@ class Kind:
     name: str
     message: str
     items: str
-    head: str
+    head: str | None  # None: the document is flat, its fields sit on the item itself
     key: tuple[str, ...]
     receipt_message: str
     receipt_items: str
+    direction: str = "import"
 
 
 KINDS: Final = (
@@ -86,8 +81,49 @@ KINDS: Final = (
         "CEB622Message",
         "inventory_return",
     ),
+    Kind(
+        "export_order",
+        "CEB303Message",
+        "order",
+        "order_head",
+        ("ebpCode", "orderNo"),
+        "CEB304Message",
+        "order_return",
+        "export",
+    ),
+    Kind(
+        "collection",
+        "CEB403Message",
+        "receipts",
+        None,
+        ("ebcCode", "orderNo"),
+        "CEB404Message",
+        "receipts_return",
+        "export",
+    ),
+    Kind(
+        "export_waybill",
+        "CEB505Message",
+        "logistics",
+        None,
+        ("logisticsCode", "logisticsNo"),
+        "CEB506Message",
+        "logistics_return",
+        "export",
+    ),
+    Kind(
+        "export_inventory",
+        "CEB603Message",
+        "inventory",
+        "inventory_head",
+        ("ebcCode", "copNo"),
+        "CEB604Message",
+        "inventory_return",
+        "export",
+    ),
 )
 BY_MESSAGE: Final[Mapping[str, Kind]] = {k.message: k for k in KINDS}
+BY_NAME: Final[Mapping[str, Kind]] = {k.name: k for k in KINDS}
 BY_RECEIPT: Final[Mapping[str, Kind]] = {k.receipt_message: k for k in KINDS}
 
 # Receipt statuses of spec §4; codes not listed here are kept and shown as they came.
@@ -217,7 +253,7 @@ def _key(head: Any, kind: Kind) -> str:
 def _store(
     session: Session, principal: Principal, kind: Kind, message_guid: str | None, item: Any
 ) -> Outcome:
-    head = getattr(item, kind.head)
+    head = getattr(item, kind.head) if kind.head else item
     key = _key(head, kind)
     guid = str(head.guid)
     app_type = str(head.appType or "1")
@@ -243,7 +279,7 @@ def _store(
             raise InvalidInput(
                 [
                     FieldError(
-                        f"{kind.head}/appType",
+                        f"{kind.head or kind.items}/appType",
                         Bilingual(
                             f"{kind.name} {key} is not declared yet: send it with appType 1 first",
                             f"{kind.name} {key} 尚未申报：请先以 appType 1 新增",
@@ -282,7 +318,7 @@ def _store(
             ),
             [
                 FieldError(
-                    f"{kind.head}/appType",
+                    f"{kind.head or kind.items}/appType",
                     Bilingual("a new declaration of an existing document", "重复新增已申报的单证"),
                     "duplicate",
                 )
@@ -439,183 +475,3 @@ def timeline(
 def return_time_of(moment: dt.datetime) -> str:
     """Return a receipt time (yyyyMMddHHmmssSSS) for `moment`."""
     return moment.strftime("%Y%m%d%H%M%S") + f"{moment.microsecond // 1000:03d}"
-
-
-def restore(cls: type, data: Mapping[str, Any]) -> Any:
-    """Rebuild a CEB record (a document as stored) from its JSON content, by the field specs."""
-    values: dict[str, Any] = {}
-    for fs in spec_of(cls).fields:
-        raw = data.get(fs.attr)
-        if raw is None:
-            values[fs.attr] = [] if fs.repeated else None
-        elif fs.kind is FieldKind.RECORD and fs.record is not None:
-            values[fs.attr] = (
-                [restore(fs.record, r) for r in raw] if fs.repeated else restore(fs.record, raw)
-            )
-        elif fs.kind is FieldKind.DEC:
-            values[fs.attr] = Decimal(str(raw))
-        elif fs.kind is FieldKind.INT:
-            values[fs.attr] = int(raw)
-        else:
-            values[fs.attr] = raw
-    return cls(**values)
-
-
-def document_model(document: ClearanceDocument) -> Any:
-    """Return the stored document as its CEB record (Order, Payment, Logistics or Inventory)."""
-    kind = BY_MESSAGE[document.message_type]
-    root = spec_of(message_class(kind.message))
-    item = next(fs for fs in root.fields if fs.attr == kind.items)
-    assert item.record is not None
-    return restore(item.record, document.content)
-
-
-class DatabaseReference:
-    """The pre-flight check's reference data: code tables, filings, and the buyer's declared total.
-
-    The buyer's total is summed from the inventories held here that customs has not rejected,
-    until the quota ledger (issue #5, item 4) keeps it.
-    """
-
-    def __init__(
-        self, session: Session, on: dt.date, *, exclude_order_no: str | None = None
-    ) -> None:
-        self.session = session
-        self.on = on
-        self.exclude_order_no = exclude_order_no  # the set under check is not part of "so far"
-        self._approved: dict[str, frozenset[str]] | None = None
-
-    def hs_in_force(self, code: str) -> bool:
-        """Return whether the 10-digit code is in force."""
-        return (
-            goods_service.lookup(self.session, table="cn_code", code=code, on=self.on) is not None
-        )
-
-    def positive_list_line(self, code: str) -> PositiveListLine | None:
-        """Return the positive-list line of the code or of its 8-digit line."""
-        row = goods_service.lookup(
-            self.session, table="positive_list", code=code, on=self.on
-        ) or goods_service.lookup(self.session, table="positive_list", code=code[:8], on=self.on)
-        if row is None:
-            return None
-        notes = "; ".join(
-            str(row.data[k])
-            for k in ("quantity_limit", "name_restriction", "note")
-            if row.data.get(k)
-        )
-        return PositiveListLine(
-            code=row.code,
-            name_zh=row.name_zh,
-            bonded_only=bool(row.data.get("bonded_only")),
-            note=notes,
-        )
-
-    def enterprise_approved(self, code: str, role: EnterpriseRole) -> bool:
-        """Return whether a filed and approved enterprise holds `role`."""
-        if self._approved is None:
-            self._approved = enterprise_service.approved_roles_by_code(self.session)
-        return role.value in self._approved.get(code, frozenset())
-
-    def annual_used(self, id_number: str, year: int) -> Decimal:
-        """Return what the buyer's inventories of `year` held here add up to (rejected ones excluded)."""
-        total = Decimal(0)
-        documents = self.session.scalars(
-            select(ClearanceDocument).where(
-                ClearanceDocument.kind == "inventory", ClearanceDocument.status.not_in(REJECTED)
-            )
-        )
-        for document in documents:
-            head = document.content.get("inventory_head") or {}
-            if document.order_no == self.exclude_order_no and document.order_no is not None:
-                continue
-            if head.get("buyerIdNumber") != id_number or not str(
-                head.get("declTime") or ""
-            ).startswith(str(year)):
-                continue
-            lines = document.content.get("inventory_list") or []
-            total += sum((Decimal(str(line.get("totalPrice") or 0)) for line in lines), Decimal(0))
-            total += Decimal(str(head.get("freight") or 0)) + Decimal(
-                str(head.get("insuredFee") or 0)
-            )
-        return total
-
-
-REJECTED: Final = ("100", "4")
-
-
-@dataclass(frozen=True, slots=True)
-class ExtraFailure:
-    """A failure found by a later domain's check (tax, risk): same shape as the three-order ones."""
-
-    code: str
-    fields: tuple[str, ...]
-    detail: Bilingual
-    fix: Bilingual
-
-
-PreflightCheck = Callable[[Session, ImportSet, dt.date, Decimal], list[ExtraFailure]]
-_EXTRA_CHECKS: list[PreflightCheck] = []
-
-
-def register_preflight_check(check: PreflightCheck) -> PreflightCheck:
-    """Let a later domain add a check to the pre-flight (a hook: clearance never imports it)."""
-    _EXTRA_CHECKS.append(check)
-    return check
-
-
-@dataclass(frozen=True, slots=True)
-class Preflight:
-    """An order's set: its documents as held (by kind) and the failures of the three-order check."""
-
-    order_no: str
-    documents: Mapping[str, ClearanceDocument | None]
-    failures: tuple[Failure | ExtraFailure, ...]
-
-    @property
-    def ready(self) -> bool:
-        """True when every document is in and every rule holds: ready to declare."""
-        return not self.failures and all(self.documents.values())
-
-
-def preflight(
-    session: Session, *, principal: Principal, order_no: str, on: dt.date | None = None
-) -> Preflight:
-    """Run the pre-flight three-order check on the documents held for one order number."""
-    documents = list(
-        session.scalars(select(ClearanceDocument).where(ClearanceDocument.order_no == order_no))
-    )
-    if not any(d.organisation_id == principal.organisation_id for d in documents):
-        raise NotFound(
-            Bilingual(
-                f"No documents of yours for order {order_no}.",
-                f"没有您申报的订单 {order_no} 单证。",
-            )
-        )
-    by_kind: dict[str, ClearanceDocument | None] = {k.name: None for k in KINDS}
-    models: dict[str, list[Any]] = {k.name: [] for k in KINDS}
-    for document in documents:
-        by_kind[document.kind] = by_kind[document.kind] or document
-        models[document.kind].append(document_model(document))
-    day = on or dt.date.today()
-    reference = DatabaseReference(session, day, exclude_order_no=order_no)
-    results, batch_failures = check_import_batch(
-        models["order"],
-        models["payment"],
-        models["waybill"],
-        models["inventory"],
-        reference=reference,
-        year=day.year,
-    )
-    failures: list[Failure | ExtraFailure] = list(batch_failures)
-    for result in results:
-        if result.documents.order_no == order_no:
-            failures += result.failures
-            buyer = (
-                result.documents.inventory.inventory_head if result.documents.inventory else None
-            )
-            so_far = (
-                reference.annual_used(buyer.buyerIdNumber or "", day.year) if buyer else Decimal(0)
-            )
-            for check in _EXTRA_CHECKS:
-                failures += check(session, result.documents, day, so_far)
-    return Preflight(order_no, by_kind, tuple(failures))

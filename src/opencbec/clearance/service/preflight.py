@@ -1,0 +1,256 @@
+"""The pre-flight check on stored documents: reference data from the database, the three-order
+rules, and the checks later domains hook in (tax)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Final
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from opencbec.clearance.models import ClearanceDocument
+from opencbec.clearance.rules import EnterpriseRole, Failure, PositiveListLine
+from opencbec.clearance.rules_export import check_export_set, match_export
+from opencbec.clearance.rules_import import ImportSet, check_import_batch
+from opencbec.clearance.service.documents import BY_MESSAGE, BY_NAME, KINDS
+from opencbec.enterprise import service as enterprise_service
+from opencbec.errors import NotFound
+from opencbec.goods import service as goods_service
+from opencbec.identity.rules import Principal
+from opencbec.kit.i18n import Bilingual
+from opencbec.messages.ceb import message_class
+from opencbec.messages.ceb.spec import Kind as FieldKind
+from opencbec.messages.ceb.spec import spec_of
+
+
+def restore(cls: type, data: Mapping[str, Any]) -> Any:
+    """Rebuild a CEB record (a document as stored) from its JSON content, by the field specs."""
+    values: dict[str, Any] = {}
+    for fs in spec_of(cls).fields:
+        raw = data.get(fs.attr)
+        if raw is None:
+            values[fs.attr] = [] if fs.repeated else None
+        elif fs.kind is FieldKind.RECORD and fs.record is not None:
+            values[fs.attr] = (
+                [restore(fs.record, r) for r in raw] if fs.repeated else restore(fs.record, raw)
+            )
+        elif fs.kind is FieldKind.DEC:
+            values[fs.attr] = Decimal(str(raw))
+        elif fs.kind is FieldKind.INT:
+            values[fs.attr] = int(raw)
+        else:
+            values[fs.attr] = raw
+    return cls(**values)
+
+
+def document_model(document: ClearanceDocument) -> Any:
+    """Return the stored document as its CEB record (Order, Payment, Logistics or Inventory)."""
+    kind = BY_MESSAGE[document.message_type]
+    root = spec_of(message_class(kind.message))
+    item = next(fs for fs in root.fields if fs.attr == kind.items)
+    assert item.record is not None
+    return restore(item.record, document.content)
+
+
+class DatabaseReference:
+    """The pre-flight check's reference data: code tables, filings, and the buyer's declared total.
+
+    The buyer's total is summed from the inventories held here that customs has not rejected,
+    until the quota ledger (issue #5, item 4) keeps it.
+    """
+
+    def __init__(
+        self, session: Session, on: dt.date, *, exclude_order_no: str | None = None
+    ) -> None:
+        self.session = session
+        self.on = on
+        self.exclude_order_no = exclude_order_no  # the set under check is not part of "so far"
+        self._approved: dict[str, frozenset[str]] | None = None
+
+    def hs_in_force(self, code: str) -> bool:
+        """Return whether the 10-digit code is in force."""
+        return (
+            goods_service.lookup(self.session, table="cn_code", code=code, on=self.on) is not None
+        )
+
+    def positive_list_line(self, code: str) -> PositiveListLine | None:
+        """Return the positive-list line of the code or of its 8-digit line."""
+        row = goods_service.lookup(
+            self.session, table="positive_list", code=code, on=self.on
+        ) or goods_service.lookup(self.session, table="positive_list", code=code[:8], on=self.on)
+        if row is None:
+            return None
+        notes = "; ".join(
+            str(row.data[k])
+            for k in ("quantity_limit", "name_restriction", "note")
+            if row.data.get(k)
+        )
+        return PositiveListLine(
+            code=row.code,
+            name_zh=row.name_zh,
+            bonded_only=bool(row.data.get("bonded_only")),
+            note=notes,
+        )
+
+    def enterprise_approved(self, code: str, role: EnterpriseRole) -> bool:
+        """Return whether a filed and approved enterprise holds `role`."""
+        if self._approved is None:
+            self._approved = enterprise_service.approved_roles_by_code(self.session)
+        return role.value in self._approved.get(code, frozenset())
+
+    def annual_used(self, id_number: str, year: int) -> Decimal:
+        """Return what the buyer's inventories of `year` held here add up to (rejected ones excluded)."""
+        total = Decimal(0)
+        documents = self.session.scalars(
+            select(ClearanceDocument).where(
+                ClearanceDocument.kind == "inventory", ClearanceDocument.status.not_in(REJECTED)
+            )
+        )
+        for document in documents:
+            head = document.content.get("inventory_head") or {}
+            if document.order_no == self.exclude_order_no and document.order_no is not None:
+                continue
+            if head.get("buyerIdNumber") != id_number or not str(
+                head.get("declTime") or ""
+            ).startswith(str(year)):
+                continue
+            lines = document.content.get("inventory_list") or []
+            total += sum((Decimal(str(line.get("totalPrice") or 0)) for line in lines), Decimal(0))
+            total += Decimal(str(head.get("freight") or 0)) + Decimal(
+                str(head.get("insuredFee") or 0)
+            )
+        return total
+
+
+REJECTED: Final = ("100", "4")
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraFailure:
+    """A failure found by a later domain's check (tax, risk): same shape as the three-order ones."""
+
+    code: str
+    fields: tuple[str, ...]
+    detail: Bilingual
+    fix: Bilingual
+
+
+PreflightCheck = Callable[[Session, ImportSet, dt.date, Decimal], list[ExtraFailure]]
+_EXTRA_CHECKS: list[PreflightCheck] = []
+
+
+def preflight_checks() -> tuple[PreflightCheck, ...]:
+    """Return the checks later domains registered."""
+    return tuple(_EXTRA_CHECKS)
+
+
+def register_preflight_check(check: PreflightCheck) -> PreflightCheck:
+    """Let a later domain add a check to the pre-flight (a hook: clearance never imports it)."""
+    _EXTRA_CHECKS.append(check)
+    return check
+
+
+@dataclass(frozen=True, slots=True)
+class Preflight:
+    """An order's set: its documents as held (by kind) and the failures of the three-order check."""
+
+    order_no: str
+    documents: Mapping[str, ClearanceDocument | None]
+    failures: tuple[Failure | ExtraFailure, ...]
+
+    @property
+    def ready(self) -> bool:
+        """True when every document is in and every rule holds: ready to declare."""
+        return not self.failures and all(self.documents.values())
+
+
+def preflight(
+    session: Session, *, principal: Principal, order_no: str, on: dt.date | None = None
+) -> Preflight:
+    """Run the pre-flight three-order check on the documents held for one order number."""
+    documents = list(
+        session.scalars(select(ClearanceDocument).where(ClearanceDocument.order_no == order_no))
+    )
+    if not any(d.organisation_id == principal.organisation_id for d in documents):
+        raise NotFound(
+            Bilingual(
+                f"No documents of yours for order {order_no}.",
+                f"没有您申报的订单 {order_no} 单证。",
+            )
+        )
+    day = on or dt.date.today()
+    if any(BY_NAME[d.kind].direction == "export" for d in documents):
+        return _export_preflight(session, order_no, documents, day)
+    by_kind, models = _by_kind(documents, "import")
+    reference = DatabaseReference(session, day, exclude_order_no=order_no)
+    results, batch_failures = check_import_batch(
+        models["order"],
+        models["payment"],
+        models["waybill"],
+        models["inventory"],
+        reference=reference,
+        year=day.year,
+    )
+    failures: list[Failure | ExtraFailure] = list(batch_failures)
+    for result in results:
+        if result.documents.order_no == order_no:
+            failures += result.failures
+            buyer = (
+                result.documents.inventory.inventory_head if result.documents.inventory else None
+            )
+            so_far = (
+                reference.annual_used(buyer.buyerIdNumber or "", day.year) if buyer else Decimal(0)
+            )
+            for check in _EXTRA_CHECKS:
+                failures += check(session, result.documents, day, so_far)
+    return Preflight(order_no, by_kind, tuple(failures))
+
+
+def _by_kind(
+    documents: list[ClearanceDocument], direction: str
+) -> tuple[dict[str, ClearanceDocument | None], dict[str, list[Any]]]:
+    names = [k.name for k in KINDS if k.direction == direction]
+    by_kind: dict[str, ClearanceDocument | None] = dict.fromkeys(names)
+    models: dict[str, list[Any]] = {name: [] for name in names}
+    for document in documents:
+        if document.kind in by_kind:
+            by_kind[document.kind] = by_kind[document.kind] or document
+            models[document.kind].append(document_model(document))
+    return by_kind, models
+
+
+def _export_preflight(
+    session: Session, order_no: str, documents: list[ClearanceDocument], day: dt.date
+) -> Preflight:
+    # An export waybill (CEB505) names no order: it joins through the inventory's logistics number.
+    keys = {
+        f"{d.content.get('inventory_head', {}).get('logisticsCode')}|{d.content.get('inventory_head', {}).get('logisticsNo')}"
+        for d in documents
+        if d.kind == "export_inventory"
+    }
+    if keys:
+        documents += list(
+            session.scalars(
+                select(ClearanceDocument).where(
+                    ClearanceDocument.kind == "export_waybill",
+                    ClearanceDocument.business_key.in_(sorted(keys)),
+                )
+            )
+        )
+    by_kind, models = _by_kind(documents, "export")
+    matched = match_export(
+        models["export_order"],
+        models["collection"],
+        models["export_waybill"],
+        models["export_inventory"],
+    )
+    failures: list[Failure | ExtraFailure] = list(matched.failures)
+    reference = DatabaseReference(session, day, exclude_order_no=order_no)
+    for export_set in matched.sets:
+        if export_set.order_no == order_no:
+            failures += check_export_set(export_set, reference=reference)
+    return Preflight(order_no, by_kind, tuple(failures))
