@@ -146,3 +146,10 @@ def test_export_documents_and_their_set(session: Session) -> None:
         )
 
     assert [o.result for o in send("CEB304Message", receipt)] == ["applied"]
+
+
+def test_home_lists_sets_to_fix(client: TestClient, session: Session, demo: None) -> None:
+    log_in(client, "platform", demo_service.DEMO_PASSWORD)
+    home = client.get("/home", headers={"accept-language": "en"})
+    assert "Order MYMALL202611110001 is not ready to declare" in home.text
+    assert 'href="/clearance/orders/MYMALL202611110001"' in home.text

@@ -6,13 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from opencbec.clearance import service
 from opencbec.errors import DomainError
 from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import N_
 from opencbec.kit.tables import MAX_TABLE_BYTES
-from opencbec.webkit import CurrentPrincipal, DbSession, render
+from opencbec.webkit import CurrentPrincipal, DbSession, TodoItem, register_todos, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -111,3 +112,23 @@ KIND_LABELS = {
     "export_waybill": N_("Export waybill (CEB505)"),
     "export_inventory": N_("Export inventory list (CEB603)"),
 }
+
+
+@register_todos
+def clearance_todos(session: Session, principal: Principal) -> list[TodoItem]:
+    """The declarant's order sets that are not ready to declare, each a link to its fixes."""
+    order_nos = sorted(
+        {d.order_no for d in service.list_documents(session, principal=principal) if d.order_no}
+    )
+    items: list[TodoItem] = []
+    for order_no in order_nos[:20]:
+        result = service.preflight(session, principal=principal, order_no=order_no)
+        if result.failures:
+            items.append(
+                TodoItem(
+                    N_("Order %(no)s is not ready to declare: %(n)s problem(s) to fix."),
+                    f"/clearance/orders/{order_no}",
+                    {"no": order_no, "n": len(result.failures)},
+                )
+            )
+    return items
