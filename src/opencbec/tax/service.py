@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from opencbec.audit import service as audit_service
+from opencbec.audit.service import Actor
 from opencbec.clearance import service as clearance_service
 from opencbec.clearance.rules_import import ImportSet
+from opencbec.errors import DomainError, FieldError
 from opencbec.goods import service as goods_service
-from opencbec.kit.i18n import Bilingual
-from opencbec.tax.rules import MissingRate, RateTable, TaxRate, check_order_tax
+from opencbec.kit.i18n import N_, Bilingual
+from opencbec.kit.time import utcnow
+from opencbec.tax.models import QuotaAccount, QuotaEntry
+from opencbec.tax.rules import ANNUAL_LIMIT, MissingRate, RateTable, TaxRate, check_order_tax
 
 HUNDRED = Decimal(100)
 
@@ -59,3 +68,147 @@ def tax_total_check(
             )
         ]
     return [clearance_service.ExtraFailure(f.code, (f.field,), f.detail, f.fix) for f in failures]
+
+
+# --- the annual quota ledger -----------------------------------------------------------------
+
+audit_service.describe_actions(
+    {
+        "tax.quota.reserve": N_("Annual quota reserved"),
+        "tax.quota.consume": N_("Annual quota consumed"),
+        "tax.quota.release": N_("Annual quota released"),
+    }
+)
+
+
+class QuotaExceeded(DomainError):
+    """The buyer's annual CBEC limit would be passed."""
+
+    def __init__(self, remaining: Decimal, amount: Decimal) -> None:
+        super().__init__(
+            Bilingual(
+                f"The buyer's annual CBEC limit of {ANNUAL_LIMIT} would be passed: {remaining} left, {amount} asked.",
+                f"将超过订购人年度跨境电商交易限值 {ANNUAL_LIMIT}：剩余 {remaining}，本次 {amount}。",
+            ),
+            [
+                FieldError(
+                    "buyerIdNumber",
+                    Bilingual("annual limit reached", "已达年度限值"),
+                    "quota_exceeded",
+                )
+            ],
+            "quota_exceeded",
+            409,
+        )
+
+
+def buyer_hash(id_number: str) -> str:
+    """Return how the ledger names a buyer: the SHA-256 of the upper-cased ID number."""
+    return hashlib.sha256(id_number.strip().upper().encode()).hexdigest()
+
+
+def _locked_account(session: Session, key: str, year: int) -> QuotaAccount:
+    # Insert the account if it is missing without failing when a concurrent writer does the same,
+    # then lock it: the lock is what keeps two declarations from taking the same last yuan.
+    dialect = session.get_bind().dialect.name
+    insert_stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(QuotaAccount).values(
+        buyer_hash=key, year=year, reserved=Decimal(0), consumed=Decimal(0)
+    )
+    session.execute(insert_stmt.on_conflict_do_nothing(index_elements=["buyer_hash", "year"]))
+    account = session.scalar(
+        select(QuotaAccount)
+        .where(QuotaAccount.buyer_hash == key, QuotaAccount.year == year)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert account is not None
+    return account
+
+
+def reserve_quota(
+    session: Session, *, actor: Actor, id_number: str, year: int, document_key: str, amount: Decimal
+) -> QuotaEntry:
+    """Reserve an inventory's value against the buyer's year; refused past 26,000 (idempotent by key)."""
+    existing = session.scalar(select(QuotaEntry).where(QuotaEntry.document_key == document_key))
+    if existing is not None:
+        return existing
+    account = _locked_account(session, buyer_hash(id_number), year)
+    remaining = ANNUAL_LIMIT - account.reserved - account.consumed
+    if amount > remaining:
+        raise QuotaExceeded(remaining, amount)
+    account.reserved += amount
+    now = utcnow()
+    entry = QuotaEntry(
+        account_id=account.id,
+        document_key=document_key,
+        amount=amount,
+        state="reserved",
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(entry)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action="tax.quota.reserve",
+        object_type="tax.quota",
+        object_id=entry.id,
+        organisation_id=actor.organisation_id,
+        details={"document_key": document_key, "amount": amount, "year": year},
+    )
+    return entry
+
+
+def settle_quota(
+    session: Session, *, actor: Actor, document_key: str, outcome: str
+) -> QuotaEntry | None:
+    """Consume a reservation on release, or release it on rejection, cancellation or return."""
+    if outcome not in {"consume", "release"}:
+        raise ValueError(f"unknown outcome {outcome!r}")
+    entry = session.scalar(select(QuotaEntry).where(QuotaEntry.document_key == document_key))
+    if entry is None:
+        return None
+    account = session.scalar(
+        select(QuotaAccount)
+        .where(QuotaAccount.id == entry.account_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert account is not None
+    if outcome == "consume" and entry.state == "reserved":
+        account.reserved -= entry.amount
+        account.consumed += entry.amount
+        entry.state = "consumed"
+    elif outcome == "release" and entry.state in {"reserved", "consumed"}:
+        if entry.state == "reserved":
+            account.reserved -= entry.amount
+        else:
+            account.consumed -= entry.amount  # a return after release gives the quota back
+        entry.state = "released"
+    else:
+        return entry
+    entry.updated_at = utcnow()
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action=f"tax.quota.{outcome}",
+        object_type="tax.quota",
+        object_id=entry.id,
+        organisation_id=actor.organisation_id,
+        details={"document_key": document_key, "amount": entry.amount},
+    )
+    return entry
+
+
+def remaining_quota(session: Session, *, id_number: str, year: int) -> Decimal:
+    """Return what is left of the buyer's annual limit."""
+    account = session.scalar(
+        select(QuotaAccount).where(
+            QuotaAccount.buyer_hash == buyer_hash(id_number), QuotaAccount.year == year
+        )
+    )
+    if account is None:
+        return ANNUAL_LIMIT
+    return ANNUAL_LIMIT - account.reserved - account.consumed
