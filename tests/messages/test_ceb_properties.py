@@ -139,7 +139,8 @@ _MUTATIONS = ("drop", "empty", "pad", "swap", "repeat", "comment", "unknown", "n
 def _mutate(leaf_parent: Any, op: str, at: int) -> None:
     from lxml import etree
 
-    nodes = list(leaf_parent)
+    # Only elements are mutated: an earlier "comment" mutation leaves comment nodes among them.
+    nodes = [child for child in leaf_parent if isinstance(child.tag, str)]
     if not nodes:
         return
     node = nodes[at % len(nodes)]
