@@ -119,3 +119,86 @@ def test_two_declarations_never_both_take_the_last_of_a_quota(
     with database.session(write=False) as session:
         assert service.remaining_quota(session, id_number=BUYER, year=2026) == Decimal("11000.00")
     engine.dispose()
+
+
+def _inventory(key: str, amount: str, buyer: str = BUYER, app_type: str = "1") -> bytes:
+    import uuid
+
+    from opencbec.messages.ceb import encode, message_class, skeleton
+
+    message = skeleton(message_class("CEB621Message"))
+    head = message.inventory[0].inventory_head
+    head.guid, head.appType, head.copNo, head.ebcCode = (
+        str(uuid.uuid4()).upper(),
+        app_type,
+        key,
+        "4107960EBC",
+    )
+    head.orderNo, head.ebpCode, head.buyerIdNumber, head.declTime = (
+        f"O{key}",
+        "4107960EBP",
+        buyer,
+        "20261111",
+    )
+    head.freight, head.insuredFee = Decimal(0), Decimal(0)
+    line = message.inventory[0].inventory_list[0]
+    line.qty, line.price, line.totalPrice = Decimal(1), Decimal(amount), Decimal(amount)
+    message.guid = str(uuid.uuid4()).upper()
+    return encode(message)
+
+
+def test_declared_inventories_move_the_ledger(session: Session) -> None:
+    from opencbec.clearance import service as clearance_service
+    from opencbec.clearance.models import ClearanceDocument
+    from opencbec.errors import DomainError
+    from tests.factories.identity import make_org, make_user, principal_of
+
+    broker = principal_of(session, make_user(session, make_org(session)))
+    clearance_service.ingest_message(session, principal=broker, data=_inventory("K1", "20000.00"))
+    assert service.remaining_quota(session, id_number=BUYER, year=2026) == Decimal("6000.00")
+    clearance_service.ingest_message(
+        session, principal=broker, data=_inventory("K1", "18000.00", app_type="2")
+    )
+    assert service.remaining_quota(session, id_number=BUYER, year=2026) == Decimal("8000.00")
+    with pytest.raises(DomainError) as exc:
+        clearance_service.ingest_message(
+            session, principal=broker, data=_inventory("K2", "9000.00")
+        )
+    assert exc.value.code == "quota_exceeded"
+    session.rollback()
+    assert session.query(ClearanceDocument).filter_by(business_key="4107960EBC|K2").count() == 0
+    broker = principal_of(session, make_user(session, make_org(session)))
+    clearance_service.ingest_message(session, principal=broker, data=_inventory("K3", "1000.00"))
+    clearance_service.apply_receipt(
+        session,
+        principal=broker,
+        kind="inventory",
+        business_key="4107960EBC|K3",
+        guid="R" * 36,
+        status="800",
+        return_time="20261111120000000",
+        info=None,
+    )
+    clearance_service.apply_receipt(
+        session,
+        principal=broker,
+        kind="inventory",
+        business_key="4107960EBC|K3",
+        guid="S" * 36,
+        status="100",
+        return_time="20261111110000000",
+        info=None,
+    )  # older: ignored
+    assert service.remaining_quota(session, id_number=BUYER, year=2026) == Decimal("25000.00")
+    clearance_service.ingest_message(session, principal=broker, data=_inventory("K4", "500.00"))
+    clearance_service.apply_receipt(
+        session,
+        principal=broker,
+        kind="inventory",
+        business_key="4107960EBC|K4",
+        guid="T" * 36,
+        status="100",
+        return_time="20261111120000000",
+        info=None,
+    )
+    assert service.remaining_quota(session, id_number=BUYER, year=2026) == Decimal("25000.00")

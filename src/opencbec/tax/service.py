@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from decimal import Decimal
+from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -14,9 +15,11 @@ from sqlalchemy.orm import Session
 from opencbec.audit import service as audit_service
 from opencbec.audit.service import Actor
 from opencbec.clearance import service as clearance_service
+from opencbec.clearance.models import ClearanceDocument
 from opencbec.clearance.rules_import import ImportSet
 from opencbec.errors import DomainError, FieldError
 from opencbec.goods import service as goods_service
+from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import N_, Bilingual
 from opencbec.kit.time import utcnow
 from opencbec.tax.models import QuotaAccount, QuotaEntry
@@ -212,3 +215,46 @@ def remaining_quota(session: Session, *, id_number: str, year: int) -> Decimal:
     if account is None:
         return ANNUAL_LIMIT
     return ANNUAL_LIMIT - account.reserved - account.consumed
+
+
+RELEASED: Final = frozenset({"800", "899"})
+REJECTED: Final = frozenset({"100"})
+
+
+def _inventory_value(head: dict[str, Any], lines: list[dict[str, Any]]) -> Decimal:
+    total = sum((Decimal(str(line.get("totalPrice") or 0)) for line in lines), Decimal(0))
+    return (
+        total + Decimal(str(head.get("freight") or 0)) + Decimal(str(head.get("insuredFee") or 0))
+    )
+
+
+@clearance_service.register_document_hook
+def quota_hook(
+    session: Session, principal: Principal, document: ClearanceDocument, event: str
+) -> None:
+    """Reserve a declared import inventory's value; consume it on release, release it on rejection."""
+    if document.kind != "inventory":
+        return
+    key = f"inventory|{document.business_key}|v{document.version}"
+    if event in {"new", "changed"}:
+        if event == "changed":
+            settle_quota(
+                session,
+                actor=principal.actor,
+                document_key=f"inventory|{document.business_key}|v{document.version - 1}",
+                outcome="release",
+            )
+        head = document.content.get("inventory_head") or {}
+        year = int(str(head.get("declTime") or "")[:4] or utcnow().year)
+        reserve_quota(
+            session,
+            actor=principal.actor,
+            id_number=str(head.get("buyerIdNumber") or ""),
+            year=year,
+            document_key=key,
+            amount=_inventory_value(head, document.content.get("inventory_list") or []),
+        )
+    elif event.removeprefix("status:") in RELEASED:
+        settle_quota(session, actor=principal.actor, document_key=key, outcome="consume")
+    elif event.removeprefix("status:") in REJECTED:
+        settle_quota(session, actor=principal.actor, document_key=key, outcome="release")

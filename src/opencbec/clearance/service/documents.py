@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
@@ -347,6 +347,7 @@ def _store(
         after=content,
         details={"business_key": key, "version": document.version, "guid": guid},
     )
+    _notify(session, principal, document, result)
     return Outcome(kind.name, key, result, document.id)
 
 
@@ -422,7 +423,29 @@ def apply_receipt(
     )
     if document is None:
         return Outcome(kind, business_key, "orphan", None)
+    if applied:
+        _notify(session, principal, document, f"status:{status}")
     return Outcome(kind, business_key, "applied" if applied else "ignored", document.id)
+
+
+DocumentHook = Callable[[Session, Principal, ClearanceDocument, str], None]
+_DOCUMENT_HOOKS: list[DocumentHook] = []
+
+
+def register_document_hook(hook: DocumentHook) -> DocumentHook:
+    """Let a later domain act on a stored document: events "new", "changed", "status:<code>".
+
+    Hooks run in the same transaction; a hook that raises refuses the whole message.
+    """
+    _DOCUMENT_HOOKS.append(hook)
+    return hook
+
+
+def _notify(
+    session: Session, principal: Principal, document: ClearanceDocument, event: str
+) -> None:
+    for hook in _DOCUMENT_HOOKS:
+        hook(session, principal, document, event)
 
 
 def list_documents(
