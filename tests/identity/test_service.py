@@ -303,51 +303,30 @@ def test_visible_filter_follows_shares_and_entitlements(session: Session) -> Non
         )
         return set(session.scalars(stmt))
 
+    def share(principal: Principal, object_id: int, grantee_id: int, purpose: str) -> object:
+        return service.share_record(
+            session,
+            principal=principal,
+            object_type="clearance.thing",
+            object_id=object_id,
+            owner_organisation_id=owner.id,
+            grantee_organisation_id=grantee_id,
+            purpose=purpose,
+        )
+
     assert visible_ids(owner.id) == {1, 2}
     assert visible_ids(partner.id) == set()
-    service.share_record(
-        session,
-        principal=owner_p,
-        object_type="clearance.thing",
-        object_id=1,
-        owner_organisation_id=owner.id,
-        grantee_organisation_id=partner.id,
-        purpose="three-order check",
-    )
+    share(owner_p, 1, partner.id, "three-order check")
     assert visible_ids(partner.id) == {1}
     assert visible_ids(stranger.id) == set()
     assert visible_ids(customs.id) == {1, 2}
     assert visible_ids(post.id, "finance.thing") == set()
     with pytest.raises(NotFound):
-        service.share_record(
-            session,
-            principal=partner_p,
-            object_type="clearance.thing",
-            object_id=2,
-            owner_organisation_id=owner.id,
-            grantee_organisation_id=stranger.id,
-            purpose="x",
-        )
+        share(partner_p, 2, stranger.id, "x")
     with pytest.raises(InvalidInput):
-        service.share_record(
-            session,
-            principal=owner_p,
-            object_type="clearance.thing",
-            object_id=2,
-            owner_organisation_id=owner.id,
-            grantee_organisation_id=owner.id,
-            purpose="x",
-        )
+        share(owner_p, 2, owner.id, "x")
     with pytest.raises(InvalidInput):
-        service.share_record(
-            session,
-            principal=owner_p,
-            object_type="clearance.thing",
-            object_id=2,
-            owner_organisation_id=owner.id,
-            grantee_organisation_id=partner.id,
-            purpose=" ",
-        )
+        share(owner_p, 2, partner.id, " ")
     service.unshare_record(
         session,
         principal=owner_p,
@@ -365,15 +344,7 @@ def test_visible_filter_follows_shares_and_entitlements(session: Session) -> Non
             grantee_organisation_id=partner.id,
         )
     # Sharing again revives the same row.
-    service.share_record(
-        session,
-        principal=owner_p,
-        object_type="clearance.thing",
-        object_id=1,
-        owner_organisation_id=owner.id,
-        grantee_organisation_id=partner.id,
-        purpose="again",
-    )
+    share(owner_p, 1, partner.id, "again")
     assert visible_ids(partner.id) == {1}
     service.require_change(owner_p, owner_organisation_id=owner.id)
     with pytest.raises(NotFound):
