@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from decimal import Decimal
 
@@ -147,6 +148,23 @@ def _inventory(key: str, amount: str, buyer: str = BUYER, app_type: str = "1") -
     return encode(message)
 
 
+def _receipt(session: Session, broker: object, key: str, status: str, at: str) -> None:
+    import uuid
+
+    from opencbec.clearance import service as clearance_service
+
+    clearance_service.apply_receipt(
+        session,
+        principal=broker,  # type: ignore[arg-type]
+        kind="inventory",
+        business_key=f"4107960EBC|{key}",
+        guid=str(uuid.uuid4()).upper(),
+        status=status,
+        return_time=at,
+        info=None,
+    )
+
+
 def test_declared_inventories_move_the_ledger(session: Session) -> None:
     from opencbec.clearance import service as clearance_service
     from opencbec.clearance.models import ClearanceDocument
@@ -169,36 +187,31 @@ def test_declared_inventories_move_the_ledger(session: Session) -> None:
     assert session.query(ClearanceDocument).filter_by(business_key="4107960EBC|K2").count() == 0
     broker = principal_of(session, make_user(session, make_org(session)))
     clearance_service.ingest_message(session, principal=broker, data=_inventory("K3", "1000.00"))
-    clearance_service.apply_receipt(
-        session,
-        principal=broker,
-        kind="inventory",
-        business_key="4107960EBC|K3",
-        guid="R" * 36,
-        status="800",
-        return_time="20261111120000000",
-        info=None,
-    )
-    clearance_service.apply_receipt(
-        session,
-        principal=broker,
-        kind="inventory",
-        business_key="4107960EBC|K3",
-        guid="S" * 36,
-        status="100",
-        return_time="20261111110000000",
-        info=None,
-    )  # older: ignored
+    _receipt(session, broker, "K3", "800", "20261111120000000")
+    _receipt(session, broker, "K3", "100", "20261111110000000")  # older: ignored
     assert service.remaining_quota(session, id_number=BUYER, year=2026) == Decimal("25000.00")
     clearance_service.ingest_message(session, principal=broker, data=_inventory("K4", "500.00"))
-    clearance_service.apply_receipt(
-        session,
-        principal=broker,
-        kind="inventory",
-        business_key="4107960EBC|K4",
-        guid="T" * 36,
-        status="100",
-        return_time="20261111120000000",
-        info=None,
-    )
+    _receipt(session, broker, "K4", "100", "20261111120000000")
     assert service.remaining_quota(session, id_number=BUYER, year=2026) == Decimal("25000.00")
+
+
+def test_pre_flight_year_to_date_reads_the_ledger_without_the_set_under_check(
+    session: Session,
+) -> None:
+    from opencbec.clearance import service as clearance_service
+    from tests.factories.identity import make_org, make_user, principal_of
+
+    assert service.annual_used(session, BUYER, 2026) == 0
+    broker = principal_of(session, make_user(session, make_org(session)))
+    clearance_service.ingest_message(session, principal=broker, data=_inventory("Y1", "300.00"))
+    clearance_service.ingest_message(session, principal=broker, data=_inventory("Y2", "200.00"))
+    reference = clearance_service.DatabaseReference(session, dt.date(2026, 11, 27))
+    assert reference.annual_used(BUYER, 2026) == Decimal("500.00")
+    assert reference.annual_used(BUYER, 2025) == 0
+    # The set being checked is not part of "so far": its own reservation is left out.
+    own = clearance_service.DatabaseReference(
+        session, dt.date(2026, 11, 27), exclude_order_no="OY1"
+    )
+    assert own.annual_used(BUYER, 2026) == Decimal("200.00")
+    _receipt(session, broker, "Y2", "100", "20261111120000000")
+    assert own.annual_used(BUYER, 2026) == 0

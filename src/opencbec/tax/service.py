@@ -217,6 +217,46 @@ def remaining_quota(session: Session, *, id_number: str, year: int) -> Decimal:
     return ANNUAL_LIMIT - account.reserved - account.consumed
 
 
+@clearance_service.register_annual_used
+def annual_used(
+    session: Session, id_number: str, year: int, exclude_order_no: str | None = None
+) -> Decimal:
+    """Return the buyer's reserved and consumed total of `year`, without one order's inventories."""
+    account = session.scalar(
+        select(QuotaAccount).where(
+            QuotaAccount.buyer_hash == buyer_hash(id_number), QuotaAccount.year == year
+        )
+    )
+    if account is None:
+        return Decimal(0)
+    used = account.reserved + account.consumed
+    if exclude_order_no is not None:
+        keys = [
+            _entry_key(document)
+            for document in session.scalars(
+                select(ClearanceDocument).where(
+                    ClearanceDocument.kind == "inventory",
+                    ClearanceDocument.order_no == exclude_order_no,
+                )
+            )
+        ]
+        used -= sum(
+            session.scalars(
+                select(QuotaEntry.amount).where(
+                    QuotaEntry.account_id == account.id,
+                    QuotaEntry.document_key.in_(keys),
+                    QuotaEntry.state != "released",
+                )
+            ),
+            Decimal(0),
+        )
+    return used
+
+
+def _entry_key(document: ClearanceDocument, version: int | None = None) -> str:
+    return f"inventory|{document.business_key}|v{document.version if version is None else version}"
+
+
 RELEASED: Final = frozenset({"800", "899"})
 REJECTED: Final = frozenset({"100"})
 
@@ -235,13 +275,13 @@ def quota_hook(
     """Reserve a declared import inventory's value; consume it on release, release it on rejection."""
     if document.kind != "inventory":
         return
-    key = f"inventory|{document.business_key}|v{document.version}"
+    key = _entry_key(document)
     if event in {"new", "changed"}:
         if event == "changed":
             settle_quota(
                 session,
                 actor=principal.actor,
-                document_key=f"inventory|{document.business_key}|v{document.version - 1}",
+                document_key=_entry_key(document, document.version - 1),
                 outcome="release",
             )
         head = document.content.get("inventory_head") or {}

@@ -23,7 +23,7 @@ from opencbec.clearance.service.documents import (
     timeline,
 )
 from opencbec.clearance.service.preflight import (
-    REJECTED,
+    AnnualUsed,
     DatabaseReference,
     ExtraFailure,
     Preflight,
@@ -31,6 +31,7 @@ from opencbec.clearance.service.preflight import (
     document_model,
     preflight,
     preflight_checks,
+    register_annual_used,
     register_preflight_check,
     restore,
 )
@@ -40,9 +41,9 @@ __all__ = [
     "BY_NAME",
     "BY_RECEIPT",
     "KINDS",
-    "REJECTED",
     "RESULT_LABELS",
     "STATUS_LABELS",
+    "AnnualUsed",
     "DatabaseReference",
     "DocumentHook",
     "ExtraFailure",
@@ -57,6 +58,7 @@ __all__ = [
     "list_documents",
     "preflight",
     "preflight_checks",
+    "register_annual_used",
     "register_document_hook",
     "register_preflight_check",
     "restore",

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -59,8 +59,8 @@ def document_model(document: ClearanceDocument) -> Any:
 class DatabaseReference:
     """The pre-flight check's reference data: code tables, filings, and the buyer's declared total.
 
-    The buyer's total is summed from the inventories held here that customs has not rejected,
-    until the quota ledger (issue #5, item 4) keeps it.
+    The buyer's total comes from the quota ledger, which a later domain (tax) keeps and offers
+    through `register_annual_used`.
     """
 
     def __init__(
@@ -103,30 +103,21 @@ class DatabaseReference:
         return role.value in self._approved.get(code, frozenset())
 
     def annual_used(self, id_number: str, year: int) -> Decimal:
-        """Return what the buyer's inventories of `year` held here add up to (rejected ones excluded)."""
-        total = Decimal(0)
-        documents = self.session.scalars(
-            select(ClearanceDocument).where(
-                ClearanceDocument.kind == "inventory", ClearanceDocument.status.not_in(REJECTED)
-            )
-        )
-        for document in documents:
-            head = document.content.get("inventory_head") or {}
-            if document.order_no == self.exclude_order_no and document.order_no is not None:
-                continue
-            if head.get("buyerIdNumber") != id_number or not str(
-                head.get("declTime") or ""
-            ).startswith(str(year)):
-                continue
-            lines = document.content.get("inventory_list") or []
-            total += sum((Decimal(str(line.get("totalPrice") or 0)) for line in lines), Decimal(0))
-            total += Decimal(str(head.get("freight") or 0)) + Decimal(
-                str(head.get("insuredFee") or 0)
-            )
-        return total
+        """Return what the buyer has reserved or consumed of `year`, without the set under check."""
+        if _ANNUAL_USED is None:
+            raise RuntimeError("no annual quota ledger is registered (import opencbec.tax.service)")
+        return _ANNUAL_USED(self.session, id_number, year, self.exclude_order_no)
 
 
-REJECTED: Final = ("100", "4")
+AnnualUsed = Callable[[Session, str, int, "str | None"], Decimal]
+_ANNUAL_USED: AnnualUsed | None = None
+
+
+def register_annual_used(provider: AnnualUsed) -> AnnualUsed:
+    """Let the domain that keeps the quota ledger answer the pre-flight's year-to-date question."""
+    global _ANNUAL_USED  # noqa: PLW0603 - one ledger per process, registered at import
+    _ANNUAL_USED = provider
+    return provider
 
 
 @dataclass(frozen=True, slots=True)
