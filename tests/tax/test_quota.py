@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session
 
 from opencbec.audit.service import Actor
 from opencbec.db import Database, build_engine
+from opencbec.identity.rules import Principal
 from opencbec.migrate import upgrade_engine
 from opencbec.tax import service
 from tests.conftest import FreshDatabases
+from tests.tax.documents import BUYER, EBC, inventory_xml, receipt
 
 ACTOR = Actor(label="test")
-BUYER = "41070219900101001" + "5"
 
 
 def test_reserve_consume_release(session: Session) -> None:
@@ -123,46 +124,11 @@ def test_two_declarations_never_both_take_the_last_of_a_quota(
 
 
 def _inventory(key: str, amount: str, buyer: str = BUYER, app_type: str = "1") -> bytes:
-    import uuid
-
-    from opencbec.messages.ceb import encode, message_class, skeleton
-
-    message = skeleton(message_class("CEB621Message"))
-    head = message.inventory[0].inventory_head
-    head.guid, head.appType, head.copNo, head.ebcCode = (
-        str(uuid.uuid4()).upper(),
-        app_type,
-        key,
-        "4107960EBC",
-    )
-    head.orderNo, head.ebpCode, head.buyerIdNumber, head.declTime = (
-        f"O{key}",
-        "4107960EBP",
-        buyer,
-        "20261111",
-    )
-    head.freight, head.insuredFee = Decimal(0), Decimal(0)
-    line = message.inventory[0].inventory_list[0]
-    line.qty, line.price, line.totalPrice = Decimal(1), Decimal(amount), Decimal(amount)
-    message.guid = str(uuid.uuid4()).upper()
-    return encode(message)
+    return inventory_xml(key, ("1", amount), buyer=buyer, app_type=app_type)
 
 
-def _receipt(session: Session, broker: object, key: str, status: str, at: str) -> None:
-    import uuid
-
-    from opencbec.clearance import service as clearance_service
-
-    clearance_service.apply_receipt(
-        session,
-        principal=broker,  # type: ignore[arg-type]
-        kind="inventory",
-        business_key=f"4107960EBC|{key}",
-        guid=str(uuid.uuid4()).upper(),
-        status=status,
-        return_time=at,
-        info=None,
-    )
+def _receipt(session: Session, broker: Principal, key: str, status: str, at: str) -> None:
+    receipt(session, broker, "inventory", f"{EBC}|{key}", status, at)
 
 
 def test_declared_inventories_move_the_ledger(session: Session) -> None:

@@ -13,17 +13,21 @@ Consumption tax is ad valorem only here; specific (per-unit) consumption tax is 
 
 from __future__ import annotations
 
+import hashlib
+import math
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Final
 
-from opencbec.errors import DomainError, FieldError
+from opencbec.errors import DomainError, FieldError, InvalidInput
 from opencbec.kit.i18n import Bilingual
 from opencbec.messages.ceb.models.imp_inventory import Inventory
 from opencbec.messages.ceb.models.imp_order import Order
+from opencbec.messages.ceb.rules import id_number_valid
 
 CENT: Final = Decimal("0.01")
 ZERO: Final = Decimal(0)
@@ -316,3 +320,138 @@ def check_order_tax(
     computed = compute_import_tax(tax_lines_of(inventory), rates, on=on, year_to_date=year_to_date)
     declared = order.order_head.taxTotal if order.order_head else None
     return check_tax_total(declared, computed, tolerance=tolerance)
+
+
+# --- the consumer quota check (公民个人跨境电商年度交易额度查询) ----------------------------------
+
+# Separators people and systems put inside names: spaces, the middle dots of transliterated
+# names (阿卜杜·热合曼), full stops of initials. They do not make a name different.
+_NAME_SEPARATORS: Final = frozenset(" \t\u00b7\u2022\u30fb\u2027.")
+NAME_MAX: Final = 60  # buyerName is C..60
+
+
+def normalise_name(name: str) -> str:
+    """Return the form a buyer name is compared in: NFKC, case-folded, without separators."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return "".join(c for c in folded if c not in _NAME_SEPARATORS and not c.isspace())
+
+
+def name_hash(name: str) -> str:
+    """Return how the ledger knows a buyer name: the SHA-256 of its normalised form."""
+    return hashlib.sha256(normalise_name(name).encode()).hexdigest()
+
+
+def mask_id_number(number: str) -> str:
+    """Return an ID number with all but the first four and last two characters hidden."""
+    return number[:4] + "*" * max(len(number) - 6, 0) + number[-2:]
+
+
+def _mask_word(word: str) -> str:
+    return word[:1] + "*" * (len(word) - 1)
+
+
+def _is_han(char: str) -> bool:
+    return "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or char >= "\U00020000"
+
+
+def mask_name(name: str) -> str:
+    """Return a name with most letters hidden: 张*三, 张*, 欧**娜, J*** S****.
+
+    A name written in Chinese characters is one word whatever spaces were typed into it.
+    """
+    words = name.split()
+    if any(_is_han(c) for c in name):
+        joined = "".join(words)
+        if len(joined) <= 2:
+            return _mask_word(joined)
+        return joined[0] + "*" * (len(joined) - 2) + joined[-1]
+    return " ".join(_mask_word(word) for word in words)
+
+
+def check_lookup(id_number: str, name: str) -> tuple[str, str]:
+    """Return the ID number (upper case) and name of a quota lookup, or name every field at fault.
+
+    The ID is the 18-character resident identity number of GB 11643: 17 digits and a check
+    character (a digit or X) computed by ISO 7064 MOD 11-2.
+    """
+    number = id_number.strip().upper()
+    person = " ".join(name.split())
+    errors: list[FieldError] = []
+    if len(number) != 18:
+        errors.append(
+            FieldError(
+                "id_number",
+                Bilingual(
+                    f"the ID number has 18 characters, not {len(number)}",
+                    f"身份证号码应为 18 位，实为 {len(number)} 位",
+                ),
+                "id_length",
+            )
+        )
+    elif not (number[:17].isascii() and number[:17].isdigit() and number[17] in "0123456789X"):
+        errors.append(
+            FieldError(
+                "id_number",
+                Bilingual(
+                    "the ID number is 17 digits and a last character that is a digit or X",
+                    "身份证号码应为 17 位数字加 1 位校验码（数字或 X）",
+                ),
+                "id_format",
+            )
+        )
+    elif not id_number_valid(number):
+        errors.append(
+            FieldError(
+                "id_number",
+                Bilingual(
+                    "the last character of the ID number does not match the others: check for a typing error",
+                    "身份证号码校验码不符，请检查是否输错",
+                ),
+                "id_check",
+            )
+        )
+    if not person:
+        errors.append(FieldError("name", Bilingual("enter your name", "请输入姓名"), "required"))
+    elif len(person) > NAME_MAX:
+        errors.append(
+            FieldError(
+                "name",
+                Bilingual(
+                    f"the name has at most {NAME_MAX} characters",
+                    f"姓名最多 {NAME_MAX} 个字符",
+                ),
+                "too_long",
+            )
+        )
+    elif not any(c.isalpha() for c in person) or any(
+        unicodedata.category(c).startswith("C") for c in person
+    ):
+        errors.append(
+            FieldError(
+                "name",
+                Bilingual(
+                    "enter the name as on your ID card, in letters",
+                    "请按身份证填写姓名",
+                ),
+                "name_format",
+            )
+        )
+    if errors:
+        raise InvalidInput(
+            errors,
+            Bilingual(
+                "Check the ID number and name you entered.", "请检查输入的身份证号码和姓名。"
+            ),
+        )
+    return number, person
+
+
+def retry_after(
+    times: Sequence[datetime], *, limit: int, window: timedelta, now: datetime
+) -> int | None:
+    """Return the seconds until one more try fits `limit` tries per `window`, or None if it fits now."""
+    recent = sorted(t for t in times if t > now - window)
+    if len(recent) < limit:
+        return None
+    frees_at = recent[len(recent) - limit] + window
+    return max(1, math.ceil((frees_at - now).total_seconds()))

@@ -1,0 +1,51 @@
+"""Tax use cases: rates and the taxTotal check, the annual quota ledger, the consumer quota check.
+
+Other domains import `from opencbec.tax import service as tax_service`.
+"""
+
+from opencbec.tax.service.lookup import (
+    LOOKUP_WINDOW,
+    LOOKUPS_PER_CLIENT,
+    LOOKUPS_PER_ID,
+    NOTHING_RECORDED,
+    QuotaStatement,
+    TooManyLookups,
+    look_up_quota,
+)
+from opencbec.tax.service.quota import (
+    APPROVED,
+    QuotaExceeded,
+    annual_used,
+    buyer_hash,
+    named_inventory,
+    quota_hook,
+    remaining_quota,
+    reserve_quota,
+    return_quota,
+    returned_value,
+    settle_quota,
+)
+from opencbec.tax.service.rates import rate_table, tax_total_check
+
+__all__ = [
+    "APPROVED",
+    "LOOKUPS_PER_CLIENT",
+    "LOOKUPS_PER_ID",
+    "LOOKUP_WINDOW",
+    "NOTHING_RECORDED",
+    "QuotaExceeded",
+    "QuotaStatement",
+    "TooManyLookups",
+    "annual_used",
+    "buyer_hash",
+    "look_up_quota",
+    "named_inventory",
+    "quota_hook",
+    "rate_table",
+    "remaining_quota",
+    "reserve_quota",
+    "return_quota",
+    "returned_value",
+    "settle_quota",
+    "tax_total_check",
+]

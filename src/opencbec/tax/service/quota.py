@@ -1,0 +1,433 @@
+"""The annual quota ledger (年度交易限值): reserve on declaration, consume on release, release on
+rejection, cancellation (撤销) or return (退货), driven by clearance's document hook."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Final
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from opencbec.audit import service as audit_service
+from opencbec.audit.service import Actor
+from opencbec.clearance import service as clearance_service
+from opencbec.clearance.models import ClearanceDocument
+from opencbec.errors import DomainError, FieldError
+from opencbec.identity.rules import Principal
+from opencbec.kit.i18n import N_, Bilingual
+from opencbec.kit.time import utcnow
+from opencbec.tax.models import QuotaAccount, QuotaEntry
+from opencbec.tax.rules import ANNUAL_LIMIT, name_hash, round_cent
+
+# --- the annual quota ledger -----------------------------------------------------------------
+
+audit_service.describe_actions(
+    {
+        "tax.quota.reserve": N_("Annual quota reserved"),
+        "tax.quota.consume": N_("Annual quota consumed"),
+        "tax.quota.release": N_("Annual quota released"),
+        "tax.quota.return": N_("Annual quota given back after a return"),
+    }
+)
+
+
+class QuotaExceeded(DomainError):
+    """The buyer's annual CBEC limit would be passed."""
+
+    def __init__(self, remaining: Decimal, amount: Decimal) -> None:
+        super().__init__(
+            Bilingual(
+                f"The buyer's annual CBEC limit of {ANNUAL_LIMIT} would be passed: {remaining} left, {amount} asked.",
+                f"将超过订购人年度跨境电商交易限值 {ANNUAL_LIMIT}：剩余 {remaining}，本次 {amount}。",
+            ),
+            [
+                FieldError(
+                    "buyerIdNumber",
+                    Bilingual("annual limit reached", "已达年度限值"),
+                    "quota_exceeded",
+                )
+            ],
+            "quota_exceeded",
+            409,
+        )
+
+
+def buyer_hash(id_number: str) -> str:
+    """Return how the ledger names a buyer: the SHA-256 of the upper-cased ID number."""
+    return hashlib.sha256(id_number.strip().upper().encode()).hexdigest()
+
+
+def _locked_account(session: Session, key: str, year: int) -> QuotaAccount:
+    # Insert the account if it is missing without failing when a concurrent writer does the same,
+    # then lock it: the lock is what keeps two declarations from taking the same last yuan.
+    dialect = session.get_bind().dialect.name
+    insert_stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(QuotaAccount).values(
+        buyer_hash=key, year=year, reserved=Decimal(0), consumed=Decimal(0)
+    )
+    session.execute(insert_stmt.on_conflict_do_nothing(index_elements=["buyer_hash", "year"]))
+    account = session.scalar(
+        select(QuotaAccount)
+        .where(QuotaAccount.buyer_hash == key, QuotaAccount.year == year)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert account is not None
+    return account
+
+
+def reserve_quota(
+    session: Session,
+    *,
+    actor: Actor,
+    id_number: str,
+    year: int,
+    document_key: str,
+    amount: Decimal,
+    name: str | None = None,
+) -> QuotaEntry:
+    """Reserve an inventory's value against the buyer's year; refused past 26,000 (idempotent by key).
+
+    `name` (the inventory's buyerName) is kept only as a hash, for the consumer quota page.
+    """
+    existing = session.scalar(select(QuotaEntry).where(QuotaEntry.document_key == document_key))
+    if existing is not None:
+        return existing
+    account = _locked_account(session, buyer_hash(id_number), year)
+    remaining = ANNUAL_LIMIT - account.reserved - account.consumed
+    if amount > remaining:
+        raise QuotaExceeded(remaining, amount)
+    account.reserved += amount
+    return _add_entry(
+        session,
+        actor,
+        account,
+        document_key=document_key,
+        amount=amount,
+        state="reserved",
+        name_hash=name_hash(name) if name else None,
+        details={"year": year},
+    )
+
+
+def _add_entry(
+    session: Session,
+    actor: Actor,
+    account: QuotaAccount,
+    *,
+    document_key: str,
+    amount: Decimal,
+    state: str,
+    name_hash: str | None,
+    details: dict[str, Any],
+) -> QuotaEntry:
+    # A reservation, or the credit of a return: a new entry and its audit row.
+    now = utcnow()
+    entry = QuotaEntry(
+        account_id=account.id,
+        document_key=document_key,
+        amount=amount,
+        state=state,
+        name_hash=name_hash,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(entry)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action="tax.quota.return" if state == "returned" else "tax.quota.reserve",
+        object_type="tax.quota",
+        object_id=entry.id,
+        organisation_id=actor.organisation_id,
+        details={"document_key": document_key, "amount": amount, **details},
+    )
+    return entry
+
+
+def _account_of(session: Session, entry: QuotaEntry) -> QuotaAccount:
+    account = session.scalar(
+        select(QuotaAccount)
+        .where(QuotaAccount.id == entry.account_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert account is not None
+    return account
+
+
+def settle_quota(
+    session: Session, *, actor: Actor, document_key: str, outcome: str
+) -> QuotaEntry | None:
+    """Consume a reservation on release, or release it on rejection, cancellation or return."""
+    if outcome not in {"consume", "release"}:
+        raise ValueError(f"unknown outcome {outcome!r}")
+    entry = session.scalar(select(QuotaEntry).where(QuotaEntry.document_key == document_key))
+    if entry is None:
+        return None
+    account = _account_of(session, entry)
+    if outcome == "consume" and entry.state == "reserved":
+        account.reserved -= entry.amount
+        account.consumed += entry.amount
+        entry.state = "consumed"
+    elif outcome == "release" and entry.state in {"reserved", "consumed"}:
+        if entry.state == "reserved":
+            account.reserved -= entry.amount
+        else:
+            account.consumed -= entry.amount  # a return after release gives the quota back
+        entry.state = "released"
+    else:
+        return entry
+    entry.updated_at = utcnow()
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action=f"tax.quota.{outcome}",
+        object_type="tax.quota",
+        object_id=entry.id,
+        organisation_id=actor.organisation_id,
+        details={"document_key": document_key, "amount": entry.amount},
+    )
+    return entry
+
+
+def return_quota(
+    session: Session,
+    *,
+    actor: Actor,
+    document_key: str,
+    return_key: str,
+    amount: Decimal | None = None,
+) -> QuotaEntry | None:
+    """Give back what a return (退货) takes out of a released inventory: all of it, or `amount`.
+
+    Caiguanshui [2016] No. 18, art. 6 (the basis named in domain-rules §3(a)): goods returned
+    within 30 days of release may have their tax refunded "and the person's annual transaction
+    total adjusted accordingly" (并相应调整个人年度交易总额). The 30 days are customs' to judge:
+    the ledger moves when customs approves the return. Only a consumed (released) entry can be
+    returned; a declared one not yet released is cancelled with CEB623 instead.
+
+    Once per return: `return_key` names the return, and a second call with it does nothing.
+    Returns the entry recording what was given back, or None when nothing moved.
+    """
+    if session.scalar(select(QuotaEntry.id).where(QuotaEntry.document_key == return_key)):
+        return None
+    entry = session.scalar(select(QuotaEntry).where(QuotaEntry.document_key == document_key))
+    if entry is None or entry.state != "consumed":
+        return None
+    part = entry.amount if amount is None else min(amount, entry.amount)
+    if part <= 0:
+        return None
+    account = _account_of(session, entry)
+    account.consumed -= part
+    entry.amount -= part
+    if entry.amount == 0:
+        entry.state = "released"
+    entry.updated_at = utcnow()
+    return _add_entry(
+        session,
+        actor,
+        account,
+        document_key=return_key,
+        amount=part,
+        state="returned",
+        name_hash=entry.name_hash,
+        details={"inventory_key": document_key},
+    )
+
+
+def remaining_quota(session: Session, *, id_number: str, year: int) -> Decimal:
+    """Return what is left of the buyer's annual limit."""
+    account = session.scalar(
+        select(QuotaAccount).where(
+            QuotaAccount.buyer_hash == buyer_hash(id_number), QuotaAccount.year == year
+        )
+    )
+    if account is None:
+        return ANNUAL_LIMIT
+    return ANNUAL_LIMIT - account.reserved - account.consumed
+
+
+@clearance_service.register_annual_used
+def annual_used(
+    session: Session, id_number: str, year: int, exclude_order_no: str | None = None
+) -> Decimal:
+    """Return the buyer's reserved and consumed total of `year`, without one order's inventories."""
+    account = session.scalar(
+        select(QuotaAccount).where(
+            QuotaAccount.buyer_hash == buyer_hash(id_number), QuotaAccount.year == year
+        )
+    )
+    if account is None:
+        return Decimal(0)
+    used = account.reserved + account.consumed
+    if exclude_order_no is not None:
+        keys = [
+            _entry_key(document)
+            for document in session.scalars(
+                select(ClearanceDocument).where(
+                    ClearanceDocument.kind == "inventory",
+                    ClearanceDocument.order_no == exclude_order_no,
+                )
+            )
+        ]
+        used -= sum(
+            session.scalars(
+                select(QuotaEntry.amount).where(
+                    QuotaEntry.account_id == account.id,
+                    QuotaEntry.document_key.in_(keys),
+                    QuotaEntry.state != "released",
+                )
+            ),
+            Decimal(0),
+        )
+    return used
+
+
+def _entry_key(document: ClearanceDocument, version: int | None = None) -> str:
+    return f"inventory|{document.business_key}|v{document.version if version is None else version}"
+
+
+RELEASED: Final = frozenset({"800", "899"})
+REJECTED: Final = frozenset({"100"})
+# A cancellation (CEB623) or return (CEB625) is approved when customs concludes it: 399 海关审结 is
+# the concluding status the 624/626 receipts carry (spec §4.2 and the XSD's list 1, 2, 3, 4, 100,
+# 120, 399); 800 放行 is listed for returns in §4.2 and taken as approval too. 100 is a refusal.
+APPROVED: Final = frozenset({"399", "800"})
+CANCELLATION: Final = "CEB623Message"
+RETURN: Final = "CEB625Message"
+
+
+def _inventory_value(head: Mapping[str, Any], lines: list[dict[str, Any]]) -> Decimal:
+    total = sum((Decimal(str(line.get("totalPrice") or 0)) for line in lines), Decimal(0))
+    return (
+        total + Decimal(str(head.get("freight") or 0)) + Decimal(str(head.get("insuredFee") or 0))
+    )
+
+
+def _text(fields: Mapping[str, Any], name: str) -> str:
+    return str(fields.get(name) or "").strip()
+
+
+def named_inventory(session: Session, request: ClearanceDocument) -> ClearanceDocument | None:
+    """Return the import inventory a cancellation or return names, or None when not exactly one.
+
+    Both carry orderNo and ebcCode (required) and copNo (optional in the XSD) and invtNo (the
+    number customs gave; our inventory holds it only when declared with it). Every key present
+    on both sides must agree, the buyer ID too, and the inventory must be the same declarant's.
+    """
+    fields: Mapping[str, Any] = request.content.get("invt_refund_head") or request.content
+    order_no, ebc = _text(fields, "orderNo"), _text(fields, "ebcCode")
+    if not order_no or not ebc:
+        return None
+    found = []
+    for inventory in session.scalars(
+        select(ClearanceDocument).where(
+            ClearanceDocument.kind == "inventory",
+            ClearanceDocument.order_no == order_no,
+            ClearanceDocument.organisation_id == request.organisation_id,
+        )
+    ):
+        head: Mapping[str, Any] = inventory.content.get("inventory_head") or {}
+        if _text(head, "ebcCode") != ebc:
+            continue
+        if any(
+            _text(fields, name) and _text(head, name) and _text(fields, name) != _text(head, name)
+            for name in ("copNo", "invtNo", "ebpCode")
+        ):
+            continue
+        buyer = _text(fields, "buyerIdNumber")
+        if buyer and buyer_hash(buyer) != buyer_hash(_text(head, "buyerIdNumber")):
+            continue
+        found.append(inventory)
+    return found[0] if len(found) == 1 else None
+
+
+def returned_value(inventory: ClearanceDocument, request: ClearanceDocument) -> Decimal | None:
+    """Return the value of the lines a return takes back, or None when it takes back everything.
+
+    Each returned line is priced at its share of the inventory line's totalPrice (qty capped at
+    the declared qty); lines the inventory does not have count for nothing. Freight and insurance
+    come back only with a full return.
+    """
+    lines = {
+        int(line["gnum"]): line
+        for line in inventory.content.get("inventory_list") or []
+        if line.get("gnum") is not None
+    }
+    taken: dict[int, Decimal] = {}
+    for line in request.content.get("invt_refund_list") or []:
+        gnum, qty = line.get("gnum"), line.get("qty")
+        if gnum is not None and qty is not None and int(gnum) in lines:
+            taken[int(gnum)] = taken.get(int(gnum), Decimal(0)) + Decimal(str(qty))
+    value = Decimal(0)
+    whole = bool(lines)
+    for gnum, line in lines.items():
+        declared = Decimal(str(line.get("qty") or 0))
+        back = min(taken.get(gnum, Decimal(0)), declared)
+        whole = whole and back == declared
+        if declared > 0:
+            value += Decimal(str(line.get("totalPrice") or 0)) * back / declared
+    return None if whole else round_cent(value)
+
+
+def _settle_request(session: Session, principal: Principal, request: ClearanceDocument) -> None:
+    inventory = named_inventory(session, request)
+    if inventory is None:
+        return  # an inventory we do not hold (or cannot tell apart): nothing to give back
+    key = _entry_key(inventory)
+    if request.message_type == CANCELLATION:
+        settle_quota(session, actor=principal.actor, document_key=key, outcome="release")
+        return
+    return_quota(
+        session,
+        actor=principal.actor,
+        document_key=key,
+        return_key=f"{request.kind}|{request.business_key}|v{request.version}",
+        amount=returned_value(inventory, request),
+    )
+
+
+@clearance_service.register_document_hook
+def quota_hook(
+    session: Session, principal: Principal, document: ClearanceDocument, event: str
+) -> None:
+    """Move the ledger for a document: declared inventories reserve, release consumes, rejection,
+    approved cancellations (CEB623/624) and approved returns (CEB625/626) give back."""
+    status = event.removeprefix("status:") if event.startswith("status:") else None
+    if document.message_type in {CANCELLATION, RETURN}:
+        if status in APPROVED:
+            _settle_request(session, principal, document)
+        return
+    if document.kind != "inventory":
+        return
+    key = _entry_key(document)
+    if event in {"new", "changed"}:
+        if event == "changed":
+            settle_quota(
+                session,
+                actor=principal.actor,
+                document_key=_entry_key(document, document.version - 1),
+                outcome="release",
+            )
+        head = document.content.get("inventory_head") or {}
+        year = int(str(head.get("declTime") or "")[:4] or utcnow().year)
+        reserve_quota(
+            session,
+            actor=principal.actor,
+            id_number=str(head.get("buyerIdNumber") or ""),
+            year=year,
+            document_key=key,
+            amount=_inventory_value(head, document.content.get("inventory_list") or []),
+            name=_text(head, "buyerName") or None,
+        )
+    elif status in RELEASED:
+        settle_quota(session, actor=principal.actor, document_key=key, outcome="consume")
+    elif status in REJECTED:
+        settle_quota(session, actor=principal.actor, document_key=key, outcome="release")
