@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -104,3 +105,17 @@ def screenshots() -> Path:
     """Folder of the screenshots kept as test artefacts."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+def log_in(browser: Any, live_server: str, username: str, locale: str) -> Any:
+    """Open a new browser context in `locale` and log in as a demo user; return the page."""
+    from opencbec.demo import service as demo_service
+
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("#username", username)
+    page.fill("#password", demo_service.DEMO_PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url("**/home")
+    return page

@@ -7,26 +7,15 @@ from typing import Any
 
 import pytest
 
-from opencbec.demo import service as demo_service
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def _login(browser: Any, live_server: str, username: str, locale: str) -> Any:
-    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(f"{live_server}/login")
-    page.fill("#username", username)
-    page.fill("#password", demo_service.DEMO_PASSWORD)
-    page.press("#password", "Enter")
-    page.wait_for_url("**/home")
-    return page
 
 
 def test_review_return_and_approve_in_the_browser(
     browser: Any, live_server: str, screenshots: Path
 ) -> None:
-    officer = _login(browser, live_server, "customs", "zh-CN")
+    officer = log_in(browser, live_server, "customs", "zh-CN")
     assert "等待审核" in officer.content()  # the home page's to-do list names the waiting filing
     officer.click("a[href='/filings']")
     officer.click("text=长垣起重装备（示范）有限公司")
@@ -36,7 +25,7 @@ def test_review_return_and_approve_in_the_browser(
     officer.screenshot(path=str(screenshots / "filing-returned-zh-CN.png"), full_page=True)
     review_url = officer.url
 
-    seller = _login(browser, live_server, "seller2", "en-GB")
+    seller = log_in(browser, live_server, "seller2", "en-GB")
     assert "returned" in seller.content()
     seller.click("a[href='/filing']")
     assert "法定代表人姓名与营业执照不一致" in seller.content()

@@ -69,3 +69,21 @@ class DocumentReceipt(Base):
     info: Mapped[str | None] = mapped_column(String(1000))
     applied: Mapped[bool]
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class SetCheck(Base):
+    """The latest pre-flight check of an order's set (三单对碰结果), kept with the documents.
+
+    Written whenever a document of the set arrives or changes, so lists and to-dos read it instead
+    of re-running the check; the order page still runs the check live and refreshes it.
+    """
+
+    __tablename__ = "clearance_set_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_no: Mapped[str] = mapped_column(String(60), unique=True)
+    direction: Mapped[str] = mapped_column(String(6))
+    ready: Mapped[bool]
+    failure_count: Mapped[int] = mapped_column(Integer)
+    failures: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

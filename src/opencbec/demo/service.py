@@ -16,11 +16,13 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from opencbec.audit.service import Actor
 from opencbec.clearance import service as clearance_service
+from opencbec.demo import sets
 from opencbec.enterprise import service as enterprise_service
 from opencbec.goods import service as goods_service
 from opencbec.identity import service as identity_service
 from opencbec.identity.models import Department, Organisation, OrgRole, User
 from opencbec.messages import ceb
+from opencbec.tax import service as tax_service  # noqa: F401 - registers the quota and tax hooks
 
 DEMO_PASSWORD = "opencbec-demo-2026"  # noqa: S105 - published on purpose; demo refused in prod
 DEMO_ACTOR = Actor(label="demo-loader")
@@ -666,41 +668,47 @@ def _file_enterprises(session: Session, users: dict[str, User], var_dir: Path) -
             )
 
 
-# Bonded (1210) import sets of the demo: buyer, goods (name, code, unit, qty, price), VAT rate, outcome.
-# Customs codes of the demo's platform, seller, payment, logistics company and broker (their filings).
-DEMO_EBP, DEMO_EBC, DEMO_PAY, DEMO_LOGISTICS, DEMO_AGENT = (
-    "4107900010",
-    "4107900008",
-    "4107900012",
-    "4107900011",
-    "4107900013",
-)
-_IMPORT_SETS = (
+# Bonded (1210) import sets of the demo: buyer, goods, VAT rate, who declares the inventory, and the
+# receipts customs sent. The broker's filing was returned, so its sets show the fix to make; the
+# last set the seller declares itself, and it is ready to declare.
+_IMPORT_SETS: tuple[
+    tuple[tuple[str, str, str], list[tuple[str, str, str, str, str]], str, str, list[str]], ...
+] = (
     (
-        "王芳",
-        "41070219900101001",
-        "河南省新乡市红旗区平原路 88 号",
+        ("王芳", "41070219900101001", "河南省新乡市红旗区平原路 88 号"),
         [("挪威冰鲜大西洋鲑", "0302130000", "035", "2", "168.00")],
         "0.09",
-        "800",
+        "broker",
+        ["2", "120", "399", "800"],
     ),
     (
-        "李娜",
-        "41070319880512002",
-        "河南省新乡市卫滨区胜利路 16 号",
+        ("李娜", "41070319880512002", "河南省新乡市卫滨区胜利路 16 号"),
         [("保湿面霜 50 ml", "3304990099", "007", "2", "320.00")],
         "0.13",
-        "399",
+        "broker",
+        ["2", "120", "399"],
     ),
     (
-        "张伟",
-        "41072119920823003",
-        "河南省新乡市新乡县七里营镇 3 号",
+        ("张伟", "41072119920823003", "河南省新乡市新乡县七里营镇 3 号"),
         [("保湿面霜 50 ml", "3304990099", "007", "1", "320.00")],
         "0.13",
-        "100",
+        "broker",
+        ["2", "100"],
+    ),
+    (
+        ("赵敏", "41078119950306004", "河南省卫辉市比干大道 21 号"),
+        [
+            ("婴幼儿配方奶粉 900 g", "1901101000", "122", "2", "268.00"),
+            ("保湿面霜 50 ml", "3304990099", "007", "1", "320.00"),
+        ],
+        "0.13",
+        "seller",
+        [],
     ),
 )
+# A China–Europe rail export parcel of brake parts to Germany, ready to declare.
+_EXPORT_GOODS = [("盘式制动器总成", "8708300000", "007", "4", "85.00")]
+_RECEIPT_INFO = {"100": "订购人年度额度不足 / annual quota exceeded"}
 
 
 def _resident_id(body: str) -> str:
@@ -714,193 +722,45 @@ def _declare(session: Session, user: User, message: Any) -> None:
     )
 
 
+def _goods(lines: list[tuple[str, str, str, str, str]]) -> list[sets.Goods]:
+    return [sets.Goods(n, c, u, Decimal(q), Decimal(p)) for n, c, u, q, p in lines]
+
+
 def _declare_import_sets(session: Session, users: dict[str, User]) -> None:
     """Declare bonded import sets through the real ingest path, with the receipts customs sent."""
-    for index, (buyer, id_body, address, lines, vat, outcome) in enumerate(_IMPORT_SETS, start=1):
+    for index, (who, lines, vat, declarant, receipts) in enumerate(_IMPORT_SETS, start=1):
         order_no = f"MYMALL20261111{index:04d}"
-        buyer_id = _resident_id(id_body)
-        value = sum(Decimal(q) * Decimal(p) for _, _, _, q, p in lines)
-        tax = (value * Decimal(vat) * Decimal("0.7")).quantize(Decimal("0.01"))
-        paid = value + tax
-        stamp = f"202611110{index}0000"
-
-        order = ceb.skeleton(ceb.message_class("CEB311Message"))
-        head = order.order[0].order_head
-        head.guid, head.appTime, head.orderNo = (
-            str(uuid.uuid5(uuid.NAMESPACE_URL, order_no)).upper(),
-            stamp,
+        name, id_body, address = who
+        buyer = sets.Buyer(name, _resident_id(id_body), f"1380373000{index}", address)
+        agent = sets.DEMO_AGENT if declarant == "broker" else sets.DEMO_EBC
+        order, payment, waybill, inventory = sets.import_set(
             order_no,
+            buyer=buyer,
+            goods=_goods(lines),
+            vat=Decimal(vat),
+            stamp=f"202611110{index}0000",
+            agent_code=agent,
         )
-        head.ebpCode, head.ebpName, head.ebcCode, head.ebcName = (
-            DEMO_EBP,
-            "牧野跨境商城（示范）",
-            DEMO_EBC,
-            "新乡牧野精细化工（示范）有限公司",
-        )
-        head.goodsValue, head.freight, head.discount, head.taxTotal, head.acturalPaid = (
-            value,
-            Decimal(0),
-            Decimal(0),
-            tax,
-            paid,
-        )
-        head.buyerRegNo, head.buyerName, head.buyerTelephone, head.buyerIdNumber = (
-            f"buyer{index:03d}",
-            buyer,
-            f"1380373000{index}",
-            buyer_id,
-        )
-        head.payCode, head.payName, head.payTransactionId = (
-            DEMO_PAY,
-            "豫支付（示范）有限公司",
-            f"YZF{order_no}",
-        )
-        head.consignee, head.consigneeTelephone, head.consigneeAddress = (
-            buyer,
-            f"1380373000{index}",
-            address,
-        )
-        order.order[0].order_list = []
-        for gnum, (name, code, unit, qty, price) in enumerate(lines, start=1):
-            line = ceb.skeleton(ceb.message_class("CEB311Message")).order[0].order_list[0]
-            line.gnum, line.itemName, line.gmodel, line.unit = gnum, name, name, unit
-            line.qty, line.price, line.totalPrice = (
-                Decimal(qty),
-                Decimal(price),
-                Decimal(qty) * Decimal(price),
-            )
-            line.itemNo = code
-            order.order[0].order_list.append(line)
         _declare(session, users["platform"], order)
-
-        payment = ceb.skeleton(ceb.message_class("CEB411Message"))
-        ph = payment.payment[0].payment_head
-        ph.guid, ph.appTime, ph.payCode, ph.payName = (
-            str(uuid.uuid5(uuid.NAMESPACE_URL, "pay" + order_no)).upper(),
-            stamp,
-            DEMO_PAY,
-            "豫支付（示范）有限公司",
-        )
-        ph.payTransactionId, ph.orderNo, ph.ebpCode, ph.ebpName = (
-            f"YZF{order_no}",
-            order_no,
-            DEMO_EBP,
-            "牧野跨境商城（示范）",
-        )
-        ph.payerIdNumber, ph.payerName, ph.telephone, ph.amountPaid, ph.payTime = (
-            buyer_id,
-            buyer,
-            f"1380373000{index}",
-            paid,
-            stamp,
-        )
         _declare(session, users["payment"], payment)
-
-        waybill = ceb.skeleton(ceb.message_class("CEB511Message"))
-        wh = waybill.logistics[0].logistics_head
-        wh.guid, wh.appTime = str(uuid.uuid5(uuid.NAMESPACE_URL, "way" + order_no)).upper(), stamp
-        wh.logisticsCode, wh.logisticsName, wh.logisticsNo, wh.orderNo = (
-            DEMO_LOGISTICS,
-            "中欧班列新乡物流（示范）",
-            f"ZO{order_no}",
-            order_no,
-        )
-        wh.weight, wh.consignee, wh.consigneeAddress, wh.consigneeTelephone = (
-            Decimal("1.5"),
-            buyer,
-            address,
-            f"1380373000{index}",
-        )
         _declare(session, users["logistics"], waybill)
-
-        _declare_inventory(session, users, order_no, index, buyer, buyer_id, address, lines, stamp)
-        steps = (
-            ["2", "120", "399", "800"]
-            if outcome == "800"
-            else ["2", "120", "399"]
-            if outcome == "399"
-            else ["2", "100"]
-        )
-        broker = identity_service.principal_for_user(session, users["broker"])
-        for step, status in enumerate(steps, start=1):
+        _declare(session, users[declarant], inventory)
+        principal = identity_service.principal_for_user(session, users[declarant])
+        for step, status in enumerate(receipts, start=1):
             clearance_service.apply_receipt(
                 session,
-                principal=broker,
+                principal=principal,
                 kind="inventory",
-                business_key=f"{DEMO_EBC}|I{order_no}",
+                business_key=f"{sets.DEMO_EBC}|I{order_no}",
                 guid=str(uuid.uuid5(uuid.NAMESPACE_URL, f"r{status}{order_no}")).upper(),
                 status=status,
                 return_time=f"202611111{index}{step:02d}00000",
-                info="订购人年度额度不足 / annual quota exceeded" if status == "100" else None,
+                info=_RECEIPT_INFO.get(status),
             )
-
-
-def _declare_inventory(
-    session: Session,
-    users: dict[str, User],
-    order_no: str,
-    index: int,
-    buyer: str,
-    buyer_id: str,
-    address: str,
-    lines: list[tuple[str, str, str, str, str]],
-    stamp: str,
-) -> None:
-    inventory = ceb.skeleton(ceb.message_class("CEB621Message"))
-    ih = inventory.inventory[0].inventory_head
-    ih.guid, ih.appTime, ih.orderNo = (
-        str(uuid.uuid5(uuid.NAMESPACE_URL, "inv" + order_no)).upper(),
-        stamp,
-        order_no,
+    order, collection, waybill, inventory = sets.export_set(
+        "MYMALLEX202611200001", goods=_goods(_EXPORT_GOODS), stamp="20261120090000"
     )
-    ih.ebpCode, ih.ebpName, ih.ebcCode, ih.ebcName = (
-        DEMO_EBP,
-        "牧野跨境商城（示范）",
-        DEMO_EBC,
-        "新乡牧野精细化工（示范）有限公司",
-    )
-    ih.logisticsNo, ih.logisticsCode, ih.logisticsName = (
-        f"ZO{order_no}",
-        DEMO_LOGISTICS,
-        "中欧班列新乡物流（示范）",
-    )
-    ih.copNo, ih.assureCode, ih.buyerIdNumber, ih.buyerName = (
-        f"I{order_no}",
-        DEMO_EBC,
-        buyer_id,
-        buyer,
-    )
-    ih.buyerTelephone, ih.consigneeAddress, ih.agentCode, ih.agentName = (
-        f"1380373000{index}",
-        address,
-        DEMO_AGENT,
-        "新乡报关行（示范）有限公司",
-    )
-    ih.tradeMode, ih.trafMode, ih.customsCode, ih.portCode, ih.declTime = (
-        "1210",
-        "Y",
-        "4600",
-        "4600",
-        stamp[:8],
-    )
-    ih.grossWeight, ih.netWeight, ih.packNo = Decimal("1.5"), Decimal("1.2"), 1
-    inventory.inventory[0].inventory_list = []
-    for gnum, (name, code, unit, qty, price) in enumerate(lines, start=1):
-        line = ceb.skeleton(ceb.message_class("CEB621Message")).inventory[0].inventory_list[0]
-        line.gnum, line.itemNo, line.gcode, line.gname, line.gmodel, line.unit, line.unit1 = (
-            gnum,
-            code,
-            code,
-            name,
-            name,
-            unit,
-            unit,
-        )
-        line.qty, line.qty1, line.price, line.totalPrice = (
-            Decimal(qty),
-            Decimal(qty),
-            Decimal(price),
-            Decimal(qty) * Decimal(price),
-        )
-        inventory.inventory[0].inventory_list.append(line)
-    _declare(session, users["broker"], inventory)
+    _declare(session, users["platform"], order)
+    _declare(session, users["payment"], collection)
+    _declare(session, users["logistics"], waybill)
+    _declare(session, users["seller"], inventory)

@@ -28,12 +28,14 @@ from opencbec.clearance.service.preflight import (
     ExtraFailure,
     Preflight,
     PreflightCheck,
+    check_and_record,
     document_model,
     preflight,
     preflight_checks,
     register_annual_used,
     register_preflight_check,
     restore,
+    sets_not_ready,
 )
 
 __all__ = [
@@ -52,6 +54,7 @@ __all__ = [
     "Preflight",
     "PreflightCheck",
     "apply_receipt",
+    "check_and_record",
     "document_model",
     "get_document",
     "ingest_message",
@@ -63,6 +66,7 @@ __all__ = [
     "register_preflight_check",
     "restore",
     "return_time_of",
+    "sets_not_ready",
     "status_label",
     "timeline",
 ]

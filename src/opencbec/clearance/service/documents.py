@@ -20,6 +20,7 @@ from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import N_, Bilingual
 from opencbec.kit.time import utcnow
 from opencbec.messages.ceb import CebError, decode, validate
+from opencbec.messages.ceb.sign import verify
 
 audit_service.describe_actions(
     {
@@ -42,6 +43,15 @@ class Kind:
     receipt_message: str
     receipt_items: str
     direction: str = "import"
+    # The four documents customs matches (三单/四单对碰); others (cancellations, returns, site and
+    # transport documents) are kept and followed but are not part of an order's set.
+    set_member: bool = True
+    # Documents customs issues (tax bills, summary results) carry their own status and time.
+    issued_status: str | None = None
+    issued_time: str | None = None
+    # Where the status sits in the receipt item (CEB818 nests it in TaxHeadStatus as `status`).
+    receipt_head: str | None = None
+    receipt_status: str = "returnStatus"
 
 
 KINDS: Final = (
@@ -121,10 +131,160 @@ KINDS: Final = (
         "inventory_return",
         "export",
     ),
+    # The waybill's delivery status (物流运单状态), one document per status reported.
+    Kind(
+        "waybill_status",
+        "CEB513Message",
+        "logistics_status",
+        None,
+        ("logisticsCode", "logisticsNo", "logisticsStatus"),
+        "CEB514Message",
+        "logistics_status_return",
+        set_member=False,
+    ),
+    # Import follow-ups: cancellation (撤销申请单), return (退货申请单), warehouse entry (入库明细单).
+    Kind(
+        "cancellation",
+        "CEB623Message",
+        "invt_cancel",
+        None,
+        ("ebcCode", "copNo"),
+        "CEB624Message",
+        "invt_cancel_return",
+        set_member=False,
+    ),
+    Kind(
+        "return",
+        "CEB625Message",
+        "invt_refund",
+        "invt_refund_head",
+        ("ebcCode", "copNo"),
+        "CEB626Message",
+        "invt_refund_return",
+        set_member=False,
+    ),
+    Kind(
+        "warehouse_entry",
+        "CEB711Message",
+        "delivery",
+        "delivery_head",
+        ("operatorCode", "copNo"),
+        "CEB712Message",
+        "delivery_return",
+        set_member=False,
+    ),
+    # Export follow-ups: arrival (运抵单), departure (离境单), cancellation, master/house list
+    # (清单总分单), summary application (汇总申请单), return (退货申请单) and its tally (理货明细单).
+    Kind(
+        "arrival",
+        "CEB507Message",
+        "arrival",
+        "arrival_head",
+        ("operatorCode", "copNo"),
+        "CEB508Message",
+        "arrival_return",
+        "export",
+        set_member=False,
+    ),
+    Kind(
+        "departure",
+        "CEB509Message",
+        "departure",
+        "departure_head",
+        ("logisticsCode", "copNo"),
+        "CEB510Message",
+        "departure_return",
+        "export",
+        set_member=False,
+    ),
+    Kind(
+        "export_cancellation",
+        "CEB605Message",
+        "invt_cancel",
+        None,
+        ("agentCode", "copNo"),
+        "CEB606Message",
+        "invt_cancel_return",
+        "export",
+        set_member=False,
+    ),
+    Kind(
+        "master_list",
+        "CEB607Message",
+        "way_bill",
+        "way_bill_head",
+        ("agentCode", "copNo"),
+        "CEB608Message",
+        "way_bill_return",
+        "export",
+        set_member=False,
+    ),
+    Kind(
+        "summary_application",
+        "CEB701Message",
+        "summary_apply",
+        "summary_apply_head",
+        ("agentCode", "copNo"),
+        "CEB702Message",
+        "summary_return",
+        "export",
+        set_member=False,
+    ),
+    Kind(
+        "export_return",
+        "CEB213Message",
+        "invt_refund",
+        "invt_refund_head",
+        ("agentCode", "invtNo"),
+        "CEB214Message",
+        "refund_return",
+        "export",
+        set_member=False,
+    ),
+    Kind(
+        "return_tally",
+        "CEB215Message",
+        "invt_refund_detail",
+        None,
+        ("operatorCode", "logisticsNo"),
+        "CEB216Message",
+        "invt_refund_detail_return",
+        "export",
+        set_member=False,
+    ),
+    # Issued by customs: the electronic tax bill (电子税单) with its status messages (CEB818), and
+    # the export summary result (汇总结果单), which has no receipt of its own.
+    Kind(
+        "tax_bill",
+        "CEB816Message",
+        "tax",
+        "tax_head_rd",
+        ("invtNo", "taxNo"),
+        "CEB818Message",
+        "tax",
+        set_member=False,
+        issued_status="status",
+        issued_time="returnTime",
+        receipt_head="tax_head_status",
+        receipt_status="status",
+    ),
+    Kind(
+        "summary_result",
+        "CEB792Message",
+        "summary_result",
+        "summary_result_head",
+        ("agentCode", "sumNo"),
+        "",
+        "",
+        "export",
+        set_member=False,
+        issued_status="decState",
+        issued_time="opDate",
+    ),
 )
 BY_MESSAGE: Final[Mapping[str, Kind]] = {k.message: k for k in KINDS}
 BY_NAME: Final[Mapping[str, Kind]] = {k.name: k for k in KINDS}
-BY_RECEIPT: Final[Mapping[str, Kind]] = {k.receipt_message: k for k in KINDS}
+BY_RECEIPT: Final[Mapping[str, Kind]] = {k.receipt_message: k for k in KINDS if k.receipt_message}
 
 # Receipt statuses of spec §4; codes not listed here are kept and shown as they came.
 STATUS_LABELS: Final[Mapping[str, str]] = {
@@ -200,7 +360,48 @@ def _decode(data: bytes) -> Any:
                 "The message cannot be read; nothing was stored.", "报文无法读取，未保存任何内容。"
             ),
         ) from None
+    if getattr(message, "signature", None) is not None:
+        _verify_signature(data)
     return message
+
+
+def _verify_signature(data: bytes) -> None:
+    # A signed upload must verify: a message changed after signing is never stored as declared.
+    # Unsigned uploads are accepted (the platform signs what it sends to customs).
+    result = verify(data)
+    if result.ok:
+        return
+    parts = [
+        (
+            result.digest_ok,
+            "the digest does not match: the message was changed after signing",
+            "摘要值不符：报文签名后被改动",
+        ),
+        (
+            result.signature_ok,
+            "the signature value does not verify with the certificate",
+            "签名值无法用证书验证",
+        ),
+        (result.certificate_ok, "the certificate is not valid now", "证书当前无效"),
+    ]
+    failed = [(en, zh) for ok, en, zh in parts if not ok]
+    detail = "; ".join(result.problems)
+    raise InvalidInput(
+        [
+            FieldError(
+                "Signature",
+                Bilingual(
+                    "; ".join(en for en, _ in failed) + (f" ({detail})" if detail else ""),
+                    "；".join(zh for _, zh in failed) + (f"（{detail}）" if detail else ""),
+                ),
+                "signature_invalid",
+            )
+        ],
+        Bilingual(
+            "The message's signature does not verify; nothing was stored.",
+            "报文签名验证未通过，未保存任何内容。",
+        ),
+    )
 
 
 def ingest_message(session: Session, *, principal: Principal, data: bytes) -> list[Outcome]:
@@ -241,9 +442,14 @@ def ingest_message(session: Session, *, principal: Principal, data: bytes) -> li
             ),
         )
     return [
-        _store(session, principal, kind, message.guid, item)
-        for item in getattr(message, kind.items)
+        _store(session, principal, kind, message.guid, item) for item in _items(message, kind.items)
     ]
+
+
+def _items(message: Any, attr: str) -> list[Any]:
+    # Most messages repeat their documents (up to 100); a few (CEB711) carry exactly one.
+    value = getattr(message, attr)
+    return value if isinstance(value, list) else [value]
 
 
 def _key(head: Any, kind: Kind) -> str:
@@ -256,7 +462,7 @@ def _store(
     head = getattr(item, kind.head) if kind.head else item
     key = _key(head, kind)
     guid = str(head.guid)
-    app_type = str(head.appType or "1")
+    app_type = str(getattr(head, "appType", None) or "1")
     content = _jsonable(item)
     known = session.scalar(select(DocumentVersion).where(DocumentVersion.guid == guid))
     if known is not None:
@@ -296,18 +502,21 @@ def _store(
             order_no=getattr(head, "orderNo", None),
             guid=guid,
             version=1,
-            status="0",
+            status=str(getattr(head, kind.issued_status)) if kind.issued_status else "0",
+            status_time=str(getattr(head, kind.issued_time)) if kind.issued_time else None,
             content=content,
             created_at=now,
             updated_at=now,
         )
         session.add(document)
         result = "new"
-    elif app_type == "2":
+    elif app_type == "2" or kind.issued_status:  # customs re-issues its documents whole
         document.version += 1
         document.guid = guid
         document.content = content
-        document.status, document.status_time, document.status_info = "0", None, None
+        document.status = str(getattr(head, kind.issued_status)) if kind.issued_status else "0"
+        document.status_time = str(getattr(head, kind.issued_time)) if kind.issued_time else None
+        document.status_info = None
         document.updated_at = now
         result = "changed"
     else:
@@ -359,13 +568,14 @@ def _apply_receipts(
             session,
             principal=principal,
             kind=kind.name,
-            business_key=_key(item, kind),
-            guid=str(item.guid),
-            status=str(item.returnStatus),
-            return_time=str(item.returnTime),
-            info=item.returnInfo,
+            business_key=_key(receipt, kind),
+            guid=str(receipt.guid),
+            status=str(getattr(receipt, kind.receipt_status)),
+            return_time=str(receipt.returnTime),
+            info=getattr(receipt, "returnInfo", None),
         )
-        for item in getattr(message, kind.receipt_items)
+        for item in _items(message, kind.receipt_items)
+        for receipt in [getattr(item, kind.receipt_head) if kind.receipt_head else item]
     ]
 
 

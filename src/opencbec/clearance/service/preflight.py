@@ -12,16 +12,22 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opencbec.clearance.models import ClearanceDocument
+from opencbec.clearance.models import ClearanceDocument, SetCheck
 from opencbec.clearance.rules import EnterpriseRole, Failure, PositiveListLine
 from opencbec.clearance.rules_export import check_export_set, match_export
 from opencbec.clearance.rules_import import ImportSet, check_import_batch
-from opencbec.clearance.service.documents import BY_MESSAGE, BY_NAME, KINDS
+from opencbec.clearance.service.documents import (
+    BY_MESSAGE,
+    BY_NAME,
+    KINDS,
+    register_document_hook,
+)
 from opencbec.enterprise import service as enterprise_service
 from opencbec.errors import NotFound
 from opencbec.goods import service as goods_service
 from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import Bilingual
+from opencbec.kit.time import utcnow
 from opencbec.messages.ceb import message_class
 from opencbec.messages.ceb.spec import Kind as FieldKind
 from opencbec.messages.ceb.spec import spec_of
@@ -163,9 +169,7 @@ def preflight(
     session: Session, *, principal: Principal, order_no: str, on: dt.date | None = None
 ) -> Preflight:
     """Run the pre-flight three-order check on the documents held for one order number."""
-    documents = list(
-        session.scalars(select(ClearanceDocument).where(ClearanceDocument.order_no == order_no))
-    )
+    documents = _documents_of(session, order_no)
     if not any(d.organisation_id == principal.organisation_id for d in documents):
         raise NotFound(
             Bilingual(
@@ -173,7 +177,26 @@ def preflight(
                 f"没有您申报的订单 {order_no} 单证。",
             )
         )
-    day = on or dt.date.today()
+    result = _check(session, order_no, documents, on or dt.date.today())
+    _record(session, result)
+    return result
+
+
+def _documents_of(session: Session, order_no: str) -> list[ClearanceDocument]:
+    # Only the set's own documents: a cancellation or return naming the order is not one of them.
+    members = [k.name for k in KINDS if k.set_member]
+    return list(
+        session.scalars(
+            select(ClearanceDocument).where(
+                ClearanceDocument.order_no == order_no, ClearanceDocument.kind.in_(members)
+            )
+        )
+    )
+
+
+def _check(
+    session: Session, order_no: str, documents: list[ClearanceDocument], day: dt.date
+) -> Preflight:
     if any(BY_NAME[d.kind].direction == "export" for d in documents):
         return _export_preflight(session, order_no, documents, day)
     by_kind, models = _by_kind(documents, "import")
@@ -201,10 +224,79 @@ def preflight(
     return Preflight(order_no, by_kind, tuple(failures))
 
 
+def _record(session: Session, result: Preflight) -> SetCheck:
+    direction = (
+        "export" if any(BY_NAME[k].direction == "export" for k in result.documents) else "import"
+    )
+    failures = [
+        {
+            "code": f.code,
+            "fields": list(f.fields),
+            "detail": {"en": f.detail.en, "zh": f.detail.zh},
+            "fix": {"en": f.fix.en, "zh": f.fix.zh},
+        }
+        for f in result.failures
+    ]
+    check = session.scalar(select(SetCheck).where(SetCheck.order_no == result.order_no))
+    if check is None:
+        check = SetCheck(order_no=result.order_no)
+        session.add(check)
+    check.direction, check.ready = direction, result.ready
+    check.failure_count, check.failures = len(failures), failures
+    check.checked_at = utcnow()
+    session.flush()
+    return check
+
+
+def check_and_record(session: Session, *, order_no: str, on: dt.date | None = None) -> SetCheck:
+    """Run the pre-flight check of one order's set and keep its result (no access check: internal)."""
+    documents = _documents_of(session, order_no)
+    return _record(session, _check(session, order_no, documents, on or dt.date.today()))
+
+
+def sets_not_ready(session: Session, *, principal: Principal, limit: int = 20) -> list[SetCheck]:
+    """Return the kept checks of the principal's order sets that are not ready, oldest first."""
+    own = (
+        select(ClearanceDocument.order_no)
+        .where(ClearanceDocument.organisation_id == principal.organisation_id)
+        .distinct()
+    )
+    return list(
+        session.scalars(
+            select(SetCheck)
+            .where(SetCheck.order_no.in_(own), SetCheck.ready.is_(False))
+            .order_by(SetCheck.order_no)
+            .limit(limit)
+        )
+    )
+
+
+@register_document_hook
+def _recheck_on_arrival(
+    session: Session, principal: Principal, document: ClearanceDocument, event: str
+) -> None:
+    # A document arriving or changing changes its set: keep the set's check current.
+    del principal
+    if event not in {"new", "changed"} or not BY_NAME[document.kind].set_member:
+        return
+    order_no = document.order_no
+    if document.kind == "export_waybill":  # joins its set through the inventory's logistics key
+        inventory = session.scalar(
+            select(ClearanceDocument).where(
+                ClearanceDocument.kind == "export_inventory",
+                ClearanceDocument.content["inventory_head"]["logisticsNo"].as_string()
+                == document.content.get("logisticsNo"),
+            )
+        )
+        order_no = inventory.order_no if inventory is not None else None
+    if order_no:
+        check_and_record(session, order_no=order_no)
+
+
 def _by_kind(
     documents: list[ClearanceDocument], direction: str
 ) -> tuple[dict[str, ClearanceDocument | None], dict[str, list[Any]]]:
-    names = [k.name for k in KINDS if k.direction == direction]
+    names = [k.name for k in KINDS if k.direction == direction and k.set_member]
     by_kind: dict[str, ClearanceDocument | None] = dict.fromkeys(names)
     models: dict[str, list[Any]] = {name: [] for name in names}
     for document in documents:

@@ -1,0 +1,171 @@
+"""Whole order sets uploaded as CEB XML: ready to declare, broken with fixes, signed or not."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from opencbec.clearance import service
+from opencbec.clearance.models import ClearanceDocument
+from opencbec.demo import service as demo_service
+from opencbec.errors import InvalidInput
+from opencbec.identity import service as identity_service
+from opencbec.identity.models import User
+from opencbec.identity.rules import Principal
+from opencbec.messages.ceb.sign import SoftwareSigner, sign
+from tests.factories.clearance import export_set_xml, import_set_xml
+from tests.factories.identity import make_org, make_user, principal_of
+from tests.messages.conftest import make_rsa
+
+
+@pytest.fixture
+def seller(session: Session, tmp_path: Path) -> Principal:
+    demo_service.load(session, var_dir=tmp_path)
+    session.flush()
+    user = session.scalar(select(User).where(User.username == "seller"))
+    assert user is not None
+    return identity_service.principal_for_user(session, user)
+
+
+def _upload(session: Session, seller: Principal, messages: list[bytes]) -> list[str]:
+    return [
+        o.result
+        for m in messages
+        for o in service.ingest_message(session, principal=seller, data=m)
+    ]
+
+
+def test_the_demo_has_a_ready_import_set_and_a_ready_export_set(
+    session: Session, seller: Principal
+) -> None:
+    for order_no in ("MYMALL202611110004", "MYMALLEX202611200001"):
+        result = service.preflight(session, principal=seller, order_no=order_no)
+        assert result.ready, (order_no, [f.code for f in result.failures])
+
+
+def test_an_uploaded_import_set_and_export_set_reach_ready_to_declare(
+    session: Session, seller: Principal
+) -> None:
+    assert _upload(session, seller, import_set_xml("UP2026112700001")) == ["new"] * 4
+    imported = service.preflight(session, principal=seller, order_no="UP2026112700001")
+    assert imported.failures == ()
+    assert imported.ready
+    assert _upload(session, seller, export_set_xml("UPEX2026112700001")) == ["new"] * 4
+    exported = service.preflight(session, principal=seller, order_no="UPEX2026112700001")
+    assert exported.ready, [f.code for f in exported.failures]
+    # The same files again are stored once and answered the same way.
+    assert _upload(session, seller, import_set_xml("UP2026112700001")) == ["duplicate"] * 4
+
+
+def _break(messages: tuple[Any, ...]) -> None:
+    _, payment, waybill, inventory = messages
+    payment.payment[0].payment_head.amountPaid += 1
+    waybill.logistics[0].logistics_head.consigneeTelephone = "13900000000"
+    inventory.inventory[0].inventory_list[1].qty = 3
+    inventory.inventory[0].inventory_list[1].qty1 = 3
+    inventory.inventory[0].inventory_list[1].totalPrice = 960
+
+
+def test_a_broken_set_names_each_failure_with_its_fix(session: Session, seller: Principal) -> None:
+    _upload(session, seller, import_set_xml("UP2026112700002", mutate=_break))
+    result = service.preflight(session, principal=seller, order_no="UP2026112700002")
+    assert not result.ready
+    codes = {f.code for f in result.failures}
+    assert {"IMP_PAID_NE_PAYMENT", "IMP_CONSIGNEE_MISMATCH", "IMP_LINES_MISMATCH"} <= codes
+    for failure in result.failures:
+        assert failure.fix.en
+        assert failure.fix.zh
+        assert failure.fields
+
+
+def _signer(tmp_path: Path, **kwargs: Any) -> SoftwareSigner:
+    pair = make_rsa(tmp_path, "declarant", **kwargs)[0]
+    return SoftwareSigner.from_pem(pair.key.read_bytes(), pair.cert.read_bytes())
+
+
+def test_a_signed_upload_is_verified(session: Session, seller: Principal, tmp_path: Path) -> None:
+    *_, inventory = import_set_xml("UP2026112700003")
+    signed = sign(inventory, _signer(tmp_path))
+    assert _upload(session, seller, [signed]) == ["new"]
+
+
+@pytest.mark.parametrize(
+    ("tamper", "reason"),
+    [
+        (lambda xml: xml.replace("孙丽".encode(), "孙莉".encode()), "digest does not match"),
+        (
+            lambda xml: xml.replace(b"<ds:SignatureValue>", b"<ds:SignatureValue>AAAA"),
+            "signature value does not verify",
+        ),
+    ],
+)
+def test_a_signed_upload_changed_after_signing_is_refused(
+    session: Session, seller: Principal, tmp_path: Path, tamper: Any, reason: str
+) -> None:
+    *_, inventory = import_set_xml("UP2026112700004")
+    signed = tamper(sign(inventory, _signer(tmp_path)))
+    with pytest.raises(InvalidInput) as exc:
+        _upload(session, seller, [signed])
+    assert exc.value.errors[0].field == "Signature"
+    assert exc.value.errors[0].code == "signature_invalid"
+    assert reason in exc.value.errors[0].reason.en
+    assert exc.value.errors[0].reason.zh
+    stored = session.scalar(
+        select(func.count()).where(ClearanceDocument.order_no == "UP2026112700004")
+    )
+    assert stored == 0
+
+
+def test_a_signature_by_an_expired_certificate_is_refused(
+    session: Session, seller: Principal, tmp_path: Path
+) -> None:
+    *_, inventory = import_set_xml("UP2026112700005")
+    old = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    signed = sign(inventory, _signer(tmp_path, start=old, days=30))
+    with pytest.raises(InvalidInput) as exc:
+        _upload(session, seller, [signed])
+    assert "certificate is not valid now" in exc.value.errors[0].reason.en
+    assert "证书当前无效" in exc.value.errors[0].reason.zh
+
+
+def test_each_arrival_keeps_the_sets_check_current(session: Session, seller: Principal) -> None:
+    order, payment, waybill, inventory = import_set_xml("UP2026112700006")
+    _upload(session, seller, [order])
+    [check] = [
+        c for c in service.sets_not_ready(session, principal=seller) if c.order_no.startswith("UP")
+    ]
+    assert check.direction == "import"
+    assert {f["code"] for f in check.failures} == {
+        "IMP_MISSING_PAYMENT",
+        "IMP_MISSING_WAYBILL",
+        "IMP_MISSING_INVENTORY",
+    }
+    assert check.failure_count == 3
+    assert check.failures[0]["fix"]["zh"]
+    stranger = principal_of(session, make_user(session, make_org(session)))
+    assert service.sets_not_ready(session, principal=stranger) == []
+    _upload(session, seller, [payment, waybill, inventory])
+    session.refresh(check)
+    assert check.ready
+    assert check.failures == []
+    assert "UP2026112700006" not in [
+        c.order_no for c in service.sets_not_ready(session, principal=seller)
+    ]
+
+
+def test_an_export_waybill_arriving_last_completes_its_set(
+    session: Session, seller: Principal
+) -> None:
+    order, collection, waybill, inventory = export_set_xml("UPEX2026112700002")
+    _upload(session, seller, [order, collection, inventory])
+    check = service.check_and_record(session, order_no="UPEX2026112700002")
+    assert not check.ready
+    assert check.direction == "export"
+    _upload(session, seller, [waybill])
+    session.refresh(check)
+    assert check.ready
