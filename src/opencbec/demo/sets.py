@@ -74,6 +74,24 @@ def _line(name: str) -> Any:
     return ceb.skeleton(ceb.message_class(name))
 
 
+def _inventory_lines(name: str, goods: list[Goods]) -> list[Any]:
+    lines = []
+    for gnum, g in enumerate(goods, start=1):
+        line = _line(name).inventory[0].inventory_list[0]
+        line.gnum, line.itemNo, line.gcode, line.gname, line.gmodel = (
+            gnum,
+            g.code,
+            g.code,
+            g.name,
+            g.name,
+        )
+        line.unit = line.unit1 = g.unit
+        line.qty = line.qty1 = g.qty
+        line.price, line.totalPrice = g.price, g.total
+        lines.append(line)
+    return lines
+
+
 def import_set(
     order_no: str,
     *,
@@ -178,20 +196,7 @@ def _import_inventory(
     ih.tradeMode, ih.trafMode, ih.declTime = "1210", "Y", stamp[:8]
     ih.customsCode = ih.portCode = ZHENGZHOU_CUSTOMS
     ih.grossWeight, ih.netWeight, ih.packNo = Decimal("1.5"), Decimal("1.2"), 1
-    inventory.inventory[0].inventory_list = []
-    for gnum, g in enumerate(goods, start=1):
-        line = _line("CEB621Message").inventory[0].inventory_list[0]
-        line.gnum, line.itemNo, line.gcode, line.gname, line.gmodel = (
-            gnum,
-            g.code,
-            g.code,
-            g.name,
-            g.name,
-        )
-        line.unit = line.unit1 = g.unit
-        line.qty = line.qty1 = g.qty
-        line.price, line.totalPrice = g.price, g.total
-        inventory.inventory[0].inventory_list.append(line)
+    inventory.inventory[0].inventory_list = _inventory_lines("CEB621Message", goods)
     return inventory
 
 
@@ -259,19 +264,7 @@ def export_set(
     ih.ieDate, ih.trafMode, ih.country = stamp[:8], "3", country
     ih.POD, ih.fCurrency, ih.iCurrency, ih.wrapType = "3041", "142", "142", "2"
     ih.grossWeight, ih.netWeight = Decimal("12.5"), Decimal("11.8")
-    inventory.inventory[0].inventory_list = []
-    for gnum, g in enumerate(goods, start=1):
-        line = _line("CEB603Message").inventory[0].inventory_list[0]
-        line.gnum, line.itemNo, line.gcode, line.gname, line.gmodel = (
-            gnum,
-            g.code,
-            g.code,
-            g.name,
-            g.name,
-        )
-        line.barCode, line.country = "无", "142"
-        line.unit = line.unit1 = g.unit
-        line.qty = line.qty1 = g.qty
-        line.price, line.totalPrice = g.price, g.total
-        inventory.inventory[0].inventory_list.append(line)
+    inventory.inventory[0].inventory_list = _inventory_lines("CEB603Message", goods)
+    for line in inventory.inventory[0].inventory_list:
+        line.barCode, line.country = "无", "142"  # no bar code; made in China
     return order, collection, waybill, inventory
