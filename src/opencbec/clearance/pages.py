@@ -1,11 +1,12 @@
-"""Clearance pages: the declarant's documents, a document's timeline, and XML upload."""
+"""Clearance pages: the declarant's documents, a document's timeline, XML upload, and entry of
+documents by web form or CSV/XLSX file."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from opencbec.clearance import service
@@ -64,6 +65,128 @@ def upload_message(
         session.rollback()
         return _list_page(request, principal, session, error=exc, status_code=exc.status)
     return _list_page(request, principal, session, outcomes=outcomes)
+
+
+def _entry_page(
+    request: Request,
+    *,
+    error: DomainError | None = None,
+    report: service.EntryReport | None = None,
+    kind: str = "",
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "clearance/entry.html",
+        {
+            "kinds": list(service.ENTRY_KINDS.values()),
+            "error": error,
+            "report": report,
+            "chosen": kind,
+            "result_labels": service.RESULT_LABELS,
+            "max_rows": service.MAX_ENTRY_ROWS,
+            "max_mib": MAX_TABLE_BYTES // (1024 * 1024),
+            "per_message": service.DOCUMENTS_PER_MESSAGE,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/clearance/entry", response_class=HTMLResponse)
+def entry_page(request: Request, principal: CurrentPrincipal) -> Response:
+    """Offer the entry forms, the CSV templates and the CSV/XLSX upload."""
+    return _entry_page(request)
+
+
+@router.post("/clearance/entry", response_class=HTMLResponse)
+def entry_upload(
+    request: Request,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    kind: Annotated[str, Form()],
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    """Declare the documents of a CSV or XLSX file: all of them, or none with each fault named."""
+    content = file.file.read(MAX_TABLE_BYTES + 1)
+    try:
+        report = service.enter_table(session, principal=principal, kind=kind, content=content)
+    except DomainError as exc:
+        session.rollback()
+        return _entry_page(request, error=exc, kind=kind, status_code=exc.status)
+    return _entry_page(request, report=report, kind=kind)
+
+
+@router.get("/clearance/entry/{kind}/template.csv")
+def entry_template(kind: str, principal: CurrentPrincipal) -> Response:
+    """Send the CSV template of a kind: the header row and one example row."""
+    return Response(
+        service.template_csv(kind),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "content-disposition": f'attachment; filename="{service.entry_kind(kind).name}.csv"',
+            "x-content-type-options": "nosniff",
+        },
+    )
+
+
+def _form_page(
+    request: Request,
+    entry: service.EntryKind,
+    *,
+    head: dict[str, str] | None = None,
+    lines: list[dict[str, str]] | None = None,
+    error: DomainError | None = None,
+    status_code: int = 200,
+) -> Response:
+    offered = service.template_columns(entry.name)
+    return render(
+        request,
+        "clearance/entry_form.html",
+        {
+            "entry": entry,
+            "head_columns": [c for c in offered if not c.line],
+            "line_columns": [c for c in offered if c.line],
+            "head": head or {},
+            "lines": lines or [{} for _ in range(service.FORM_LINES)],
+            "error": error,
+            "errors": {e.field: e.reason for e in error.errors} if error else {},
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/clearance/entry/{kind}", response_class=HTMLResponse)
+def entry_form(request: Request, kind: str, principal: CurrentPrincipal) -> Response:
+    """Show the form for one document of a kind (head and, for orders and inventories, lines)."""
+    return _form_page(request, service.entry_kind(kind))
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+@router.post("/clearance/entry/{kind}", response_class=HTMLResponse)
+async def entry_form_submit(
+    request: Request, kind: str, principal: CurrentPrincipal, session: DbSession
+) -> Response:
+    """Declare the document typed into the form, or show the form again with each field's fault."""
+    entry = service.entry_kind(kind)
+    form = await request.form()
+    head = {c.name: _text(form.get(c.name)) for c in entry.head_columns}
+    lines = (
+        [
+            {c.name: _text(form.get(f"lines[{n}].{c.name}")) for c in entry.line_columns}
+            for n in range(1, service.FORM_LINES + 1)
+        ]
+        if entry.line_columns
+        else []
+    )
+    try:
+        report = service.enter_form(session, principal=principal, kind=kind, head=head, lines=lines)
+    except DomainError as exc:
+        session.rollback()
+        return _form_page(request, entry, head=head, lines=lines, error=exc, status_code=exc.status)
+    return RedirectResponse(f"/clearance/{report.outcomes[0].document_id}", status_code=303)
 
 
 @router.get("/clearance/{document_id}", response_class=HTMLResponse)
