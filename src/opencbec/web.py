@@ -31,6 +31,8 @@ from opencbec.identity import service as identity_service
 from opencbec.kit.i18n import Bilingual
 from opencbec.problems import PROBLEM_JSON, field_errors, from_domain_error, problem
 from opencbec.settings import Settings
+from opencbec.tax import pages as tax_pages
+from opencbec.tax import routes as tax_routes
 from opencbec.tax import service as tax_service
 from opencbec.webkit import csrf_protect, locale_of, login_redirect_target, render
 
@@ -169,7 +171,7 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:  # noqa: PLR0915 - one statement per router
     """Build the platform's web application for `settings` (and an optional ready database)."""
     settings = settings or Settings()
     app = FastAPI(
@@ -285,6 +287,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(goods_routes.router)
     app.include_router(clearance_pages.router)
     app.include_router(clearance_routes.router)
+    app.include_router(tax_pages.router)
+    app.include_router(tax_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app

@@ -3,6 +3,7 @@
 Other domains import `from opencbec.tax import service as tax_service`.
 """
 
+from opencbec.tax.rules import ANNUAL_LIMIT
 from opencbec.tax.service.lookup import (
     LOOKUP_WINDOW,
     LOOKUPS_PER_CLIENT,
@@ -10,7 +11,9 @@ from opencbec.tax.service.lookup import (
     NOTHING_RECORDED,
     QuotaStatement,
     TooManyLookups,
+    client_key,
     look_up_quota,
+    quota_year,
 )
 from opencbec.tax.service.quota import (
     APPROVED,
@@ -28,6 +31,7 @@ from opencbec.tax.service.quota import (
 from opencbec.tax.service.rates import rate_table, tax_total_check
 
 __all__ = [
+    "ANNUAL_LIMIT",
     "APPROVED",
     "LOOKUPS_PER_CLIENT",
     "LOOKUPS_PER_ID",
@@ -38,9 +42,11 @@ __all__ = [
     "TooManyLookups",
     "annual_used",
     "buyer_hash",
+    "client_key",
     "look_up_quota",
     "named_inventory",
     "quota_hook",
+    "quota_year",
     "rate_table",
     "remaining_quota",
     "reserve_quota",

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from opencbec.errors import DomainError
 from opencbec.kit.i18n import Bilingual
+from opencbec.kit.ids import keyed_digest
+from opencbec.kit.time import CHINA_STANDARD_TIME
 from opencbec.tax.models import QuotaAccount, QuotaEntry, QuotaLookup
 from opencbec.tax.rules import (
     ANNUAL_LIMIT,
@@ -51,6 +53,16 @@ class TooManyLookups(DomainError):
             429,
         )
         self.retry_after = seconds
+
+
+def quota_year(now: dt.datetime) -> int:
+    """Return the calendar year of `now` in China: the year the ledger counts (declTime is local)."""
+    return now.astimezone(CHINA_STANDARD_TIME).year
+
+
+def client_key(secret: str, address: str) -> str:
+    """Return how the rate limit names a client address: keyed, so the table holds no address."""
+    return keyed_digest(secret, "quota-client:" + address)
 
 
 @dataclass(frozen=True, slots=True)
