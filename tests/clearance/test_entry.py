@@ -128,18 +128,21 @@ def test_documents_are_sent_in_messages_of_at_most_100(session: Session, seller:
     assert audit.details["results"] == {"new": 250}
 
 
-def test_xlsx_is_read_like_csv(session: Session, seller: Principal) -> None:
-    row = example("waybill")
-    workbook = Workbook()
-    sheet = workbook.active
+def workbook(row: Mapping[str, str]) -> bytes:
+    """Return one row as an XLSX workbook, numbers that look like numbers stored as numbers."""
+    book = Workbook()
+    sheet = book.active
     assert sheet is not None
     sheet.append(list(row))
     sheet.append([float(v) if v == "0.6" else v for v in row.values()])
     buffer = io.BytesIO()
-    workbook.save(buffer)
-    report = service.enter_table(
-        session, principal=seller, kind="waybill", content=buffer.getvalue()
-    )
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_is_read_like_csv(session: Session, seller: Principal) -> None:
+    content = workbook(example("waybill"))
+    report = service.enter_table(session, principal=seller, kind="waybill", content=content)
     assert report.results == {"new": 1}
     assert content_of(session, "waybill")[0]["logistics_head"]["weight"] == "0.6"
 
@@ -518,7 +521,15 @@ def test_api(client: TestClient, session: Session) -> None:
         "format": "C3",
         "default": "142",
     } in (order["columns"])
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = client.post(
+        "/api/v1/clearance/entries/waybill",
+        content=workbook(example("waybill")),
+        headers=writer | {"content-type": xlsx},
+    )
+    assert sheet.json()["results"] == {"new": 1}
     paths = client.get("/openapi.json").json()["paths"]
+    assert xlsx in paths["/api/v1/clearance/entries/{kind}"]["post"]["requestBody"]["content"]
     assert "text/csv" in paths["/api/v1/clearance/entries/{kind}"]["post"]["requestBody"]["content"]
 
 

@@ -4,9 +4,9 @@ documents, list documents."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Body, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict
 
@@ -159,8 +159,11 @@ def entry_template(kind: EntryKindName, principal: CurrentPrincipal) -> Response
         }
     },
 )
-async def enter_table(
-    kind: EntryKindName, request: Request, principal: CurrentPrincipal, session: DbSession
+def enter_table(
+    kind: EntryKindName,
+    content: Annotated[bytes, Body(media_type="text/csv")],
+    principal: CurrentPrincipal,
+    session: DbSession,
 ) -> EntryRead:
     """Declare documents from a CSV (UTF-8) or XLSX table whose columns are CEB field names.
 
@@ -169,7 +172,7 @@ async def enter_table(
     row and column (`row 3/itemName`). The same table sent again is answered `duplicate`.
     """
     require_scope(principal, "clearance:write")
-    content = await request.body()
+    # A plain `def`: a large table is checked and stored in the thread pool, not on the event loop.
     report = service.enter_table(session, principal=principal, kind=kind, content=content)
     return EntryRead(
         kind=report.kind,

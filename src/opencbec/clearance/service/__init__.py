@@ -24,15 +24,17 @@ from opencbec.clearance.service.documents import (
 )
 from opencbec.clearance.service.entry import (
     DOCUMENTS_PER_MESSAGE,
-    ENTRY_KINDS,
     FORM_LINES,
-    KIND_TITLES,
     MAX_ENTRY_ROWS,
-    Column,
-    EntryKind,
     EntryReport,
     enter_form,
     enter_table,
+)
+from opencbec.clearance.service.entry_columns import (
+    ENTRY_KINDS,
+    KIND_TITLES,
+    Column,
+    EntryKind,
     entry_kind,
     safe_cell,
     template_columns,
