@@ -21,6 +21,7 @@ from opencbec.messages.ceb import encode, message_class, skeleton
 BUYER = "41070219900101001" + "5"
 NAME = "张三"
 EBC, EBP = "4107960EBC", "4107960EBP"
+INVT_NO = "460120261000000001"
 
 
 def guid() -> str:
@@ -84,7 +85,7 @@ def request_item(
     item = decoded.invt_cancel[0] if message == "CEB623Message" else decoded.invt_refund[0]
     head = item if message == "CEB623Message" else item.invt_refund_head
     head.guid, head.orderNo, head.ebcCode, head.ebpCode = guid(), order_no or f"O{key}", ebc, EBP
-    head.copNo, head.invtNo, head.buyerIdNumber = cop_no, invt_no or "", buyer
+    head.copNo, head.invtNo, head.buyerIdNumber = cop_no, invt_no or INVT_NO, buyer
     if message == "CEB625Message":
         template = item.invt_refund_list[0]
         item.invt_refund_list = []
@@ -133,3 +134,27 @@ def receipt(
         return_time=at,
         info=None,
     )
+
+
+def request_xml(message: str, key: str, **fields: Any) -> bytes:
+    """Return a CEB623 or CEB625 message naming inventory `key` (see request_item)."""
+    decoded = skeleton(message_class(message))
+    items = [request_item(message, key, **fields)]
+    if message == "CEB623Message":
+        decoded.invt_cancel = items
+    else:
+        decoded.invt_refund = items
+    decoded.guid = guid()
+    return encode(decoded)
+
+
+def receipt_xml(message: str, cop_no: str, status: str, at: str) -> bytes:
+    """Return a CEB624 or CEB626 receipt for the request with copNo `cop_no`."""
+    decoded = skeleton(message_class(message))
+    item = (
+        decoded.invt_cancel_return if message == "CEB624Message" else decoded.invt_refund_return
+    )[0]
+    item.guid, item.ebcCode, item.copNo, item.invtNo = guid(), EBC, cop_no, INVT_NO
+    item.returnStatus, item.returnTime, item.returnInfo = status, at, "[Code:2600;Desc:审结]"
+    decoded.guid = guid()
+    return encode(decoded)

@@ -15,18 +15,16 @@ from opencbec.audit.models import AuditEntry
 from opencbec.audit.service import Actor
 from opencbec.clearance import service as clearance_service
 from opencbec.clearance.models import ClearanceDocument
-from opencbec.errors import InvalidInput
 from opencbec.identity.rules import Principal
-from opencbec.messages.ceb import encode, message_class, skeleton
 from opencbec.tax import service
 from tests.factories.identity import make_org, make_user, principal_of
 from tests.tax.documents import (
     BUYER,
     EBC,
-    guid,
     inventory_xml,
     receipt,
-    request_item,
+    receipt_xml,
+    request_xml,
     store_request,
 )
 
@@ -115,13 +113,12 @@ def test_a_refused_cancellation_moves_nothing(session: Session, broker: Principa
 @pytest.mark.parametrize(
     "fields",
     [
-        {"cop_no": "NOT-OURS"},
         {"order_no": "O-UNKNOWN"},
         {"ebc": "OTHEREBC01"},
         {"invt_no": "460120261000000999"},
         {"buyer": "11010519491231002" + "X"},
     ],
-    ids=["copNo", "orderNo", "ebcCode", "invtNo", "buyer"],
+    ids=["orderNo", "ebcCode", "invtNo", "buyer"],
 )
 @pytest.mark.parametrize("message", [CANCEL, RETURN])
 def test_a_request_naming_an_inventory_we_do_not_hold_does_nothing(
@@ -236,22 +233,26 @@ def test_an_unreadable_request_names_nothing(session: Session, broker: Principal
     assert service.named_inventory(session, cancellation) is not None
 
 
-@pytest.mark.xfail(
-    raises=InvalidInput,
-    strict=True,
-    reason="clearance does not store CEB623 yet (issue #5 item 1); remove this mark when it does",
+@pytest.mark.parametrize(
+    ("message", "receipt_message", "fields"),
+    [
+        (CANCEL, "CEB624Message", {}),
+        (RETURN, "CEB626Message", {"returned": ((1, "1"),)}),
+    ],
 )
-def test_a_cancellation_sent_as_xml_releases_the_inventory(
-    session: Session, broker: Principal
+def test_a_request_and_its_receipt_sent_as_xml_release_the_inventory(
+    session: Session,
+    broker: Principal,
+    message: str,
+    receipt_message: str,
+    fields: dict[str, Any],
 ) -> None:
     _declare(session, broker, "X1", ("1", "400.00"))
-    message = skeleton(message_class(CANCEL))
-    message.invt_cancel = [request_item(CANCEL, "X1", cop_no="X1")]
-    message.guid = guid()
-    clearance_service.ingest_message(session, principal=broker, data=encode(message))
-    stored = session.scalar(
-        select(ClearanceDocument).where(ClearanceDocument.message_type == CANCEL)
-    )
-    assert stored is not None
-    _approve(session, broker, stored, "399")
+    request = request_xml(message, "X1", cop_no="RX1", **fields)
+    (outcome,) = clearance_service.ingest_message(session, principal=broker, data=request)
+    assert outcome.result == "new"
+    assert _remaining(session) == Decimal("25600.00")
+    answer = receipt_xml(receipt_message, "RX1", "399", "20261120120000000")
+    (applied,) = clearance_service.ingest_message(session, principal=broker, data=answer)
+    assert applied.result == "applied"
     assert _remaining(session) == Decimal(26000)

@@ -318,9 +318,11 @@ def _text(fields: Mapping[str, Any], name: str) -> str:
 def named_inventory(session: Session, request: ClearanceDocument) -> ClearanceDocument | None:
     """Return the import inventory a cancellation or return names, or None when not exactly one.
 
-    Both carry orderNo and ebcCode (required) and copNo (optional in the XSD) and invtNo (the
-    number customs gave; our inventory holds it only when declared with it). Every key present
-    on both sides must agree, the buyer ID too, and the inventory must be the same declarant's.
+    Both carry the inventory's orderNo, ebcCode and ebpCode, the buyer's ID and invtNo (the
+    number customs gave; our inventory holds it only when it was declared with it): each must
+    agree where both sides have it, and the inventory must be the same declarant's. Customs
+    allows one inventory per order (-301011), so this names one. Their copNo is the request's own
+    document number (their receipts come back under it), so it only breaks a tie.
     """
     fields: Mapping[str, Any] = request.content.get("invt_refund_head") or request.content
     order_no, ebc = _text(fields, "orderNo"), _text(fields, "ebcCode")
@@ -335,17 +337,20 @@ def named_inventory(session: Session, request: ClearanceDocument) -> ClearanceDo
         )
     ):
         head: Mapping[str, Any] = inventory.content.get("inventory_head") or {}
-        if _text(head, "ebcCode") != ebc:
-            continue
-        if any(
+        if _text(head, "ebcCode") != ebc or any(
             _text(fields, name) and _text(head, name) and _text(fields, name) != _text(head, name)
-            for name in ("copNo", "invtNo", "ebpCode")
+            for name in ("invtNo", "ebpCode")
         ):
             continue
         buyer = _text(fields, "buyerIdNumber")
         if buyer and buyer_hash(buyer) != buyer_hash(_text(head, "buyerIdNumber")):
             continue
         found.append(inventory)
+    if len(found) > 1:
+        cop_no = _text(fields, "copNo")
+        found = [
+            i for i in found if _text(i.content.get("inventory_head") or {}, "copNo") == cop_no
+        ]
     return found[0] if len(found) == 1 else None
 
 
