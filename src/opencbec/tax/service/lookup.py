@@ -100,6 +100,8 @@ def look_up_quota(
         wait = retry_after(times, limit=limit, window=LOOKUP_WINDOW, now=now)
         if wait is not None:
             raise TooManyLookups(wait)
+    # Two lookups at the same instant may both pass at the limit: the limit is a brake on
+    # guessing names, not a ledger, so it takes no lock.
     session.add(QuotaLookup(buyer_hash=who, client_key=client_key, at=now))
     session.flush()
     account = session.scalar(

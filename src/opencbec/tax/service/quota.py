@@ -207,10 +207,12 @@ def return_quota(
 ) -> QuotaEntry | None:
     """Give back what a return (退货) takes out of a released inventory: all of it, or `amount`.
 
-    Caiguanshui [2016] No. 18, art. 6 (the basis named in domain-rules §3(a)): goods returned
-    within 30 days of release may have their tax refunded "and the person's annual transaction
-    total adjusted accordingly" (并相应调整个人年度交易总额). The 30 days are customs' to judge:
-    the ledger moves when customs approves the return. Only a consumed (released) entry can be
+    domain-rules §3(a) names Caiguanshui [2016] No. 18 as the basis but does not quote its
+    return clause; the circular's art. 6 reads: goods returned within 30 days of release may have
+    their tax refunded "and the person's annual transaction total adjusted accordingly"
+    (并相应调整个人年度交易总额) — quoted from the circular, to be checked against the official
+    text with the other open points of the spec. The 30 days are customs' to judge: the ledger
+    moves when customs approves the return (CEB626). Only a consumed (released) entry can be
     returned; a declared one not yet released is cancelled with CEB623 instead.
 
     Once per return: `return_key` names the return, and a second call with it does nothing.
