@@ -221,6 +221,17 @@ def test_oversize_empty_and_ragged_files(session: Session, seller: Principal) ->
     assert "more cells" in refused(session, seller, "payment", ragged).errors[0].reason.en
 
 
+def test_huge_cells_and_control_characters(session: Session, seller: Principal) -> None:
+    huge = table([example("payment") | {"note": "x" * 200_000}])
+    error = refused(session, seller, "payment", huge)
+    assert fields(error) == {"file": "file"}
+    assert "field larger than field limit" in error.errors[0].reason.en
+    long_note = table([example("payment") | {"note": "x" * 1001}])
+    assert fields(refused(session, seller, "payment", long_note)) == {"row 2/note": "too_long"}
+    nul = table([example("payment") | {"payerName": "张\x00三"}])
+    assert fields(refused(session, seller, "payment", nul)) == {"row 2/payerName": "bad_char"}
+
+
 def test_too_many_rows(session: Session, seller: Principal) -> None:
     row = ",".join(example("payment").values())
     content = ",".join(example("payment")) + "\n" + (row + "\n") * (service.MAX_ENTRY_ROWS + 1)
@@ -288,6 +299,10 @@ def test_keys_blank_or_repeated(session: Session, seller: Principal) -> None:
     assert fields(error) == {"row 3/payTransactionId": "duplicate"}
     error = refused(session, seller, "order", table([example("order") | {"orderNo": ""}]))
     assert fields(error) == {"row 2/orderNo": "required"}
+    inventory = example("inventory") | {"copNo": "", "buyerName": ""}
+    error = refused(session, seller, "inventory", table([inventory]))
+    assert fields(error) == {"row 2/copNo": "required", "row 2/buyerName": "required"}
+    assert "tells the documents apart" in error.errors[0].reason.en
 
 
 def test_one_bad_document_stores_nothing(session: Session, seller: Principal) -> None:
@@ -379,6 +394,16 @@ def test_form_faults_name_form_fields(session: Session, seller: Principal) -> No
     with pytest.raises(InvalidInput) as caught:
         service.enter_form(session, principal=seller, kind="order", head=head, lines=[lines[1]] * 5)
     assert fields(caught.value) == {"lines[1].gnum": "invalid"}
+    # Every fault is named at once: a formula, a wrong number, a missing key field.
+    payment, _ = form_of("payment")
+    payment |= {"payCode": "=1", "amountPaid": "x", "payTransactionId": ""}
+    with pytest.raises(InvalidInput) as caught:
+        service.enter_form(session, principal=seller, kind="payment", head=payment)
+    assert fields(caught.value) == {
+        "payCode": "formula",
+        "amountPaid": "not_a_number",
+        "payTransactionId": "required",
+    }
     assert stored(session) == 0
 
 
@@ -472,6 +497,19 @@ def test_payment_and_waybill_forms(browser: tuple[TestClient, str]) -> None:
             f"/clearance/entry/{kind}", data={"csrf_token": token, **head}, follow_redirects=False
         )
         assert sent.status_code == 303, sent.text
+
+
+def test_inventory_form(browser: tuple[TestClient, str]) -> None:
+    client, token = browser
+    page = client.get("/clearance/entry/inventory", headers={"accept-language": "en"})
+    assert 'name="lines[5].InventoryList.country"' in page.text
+    assert 'name="guid"' not in page.text  # set by the platform
+    head, lines = form_of("inventory")
+    data = {"csrf_token": token, **head, **{f"lines[1].{k}": v for k, v in lines[0].items()}}
+    sent = client.post("/clearance/entry/inventory", data=data, follow_redirects=False)
+    assert sent.status_code == 303, sent.text
+    document = client.get(sent.headers["location"], headers={"accept-language": "en"})
+    assert "CEB621Message" in document.text
 
 
 def test_api(client: TestClient, session: Session) -> None:

@@ -8,6 +8,7 @@ CEB field names, taken from the field specs: nothing is mapped by hand field by 
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import re
@@ -171,18 +172,22 @@ def _group(entry: EntryKind, rows: list[_Row], faults: list[Fault]) -> list[_Doc
         key = tuple(row.cells.get(name, "") for name in entry.kind.key)
         blank = [name for name, value in zip(entry.kind.key, key, strict=True) if not value]
         if blank:
+            # Checked on its own, so its other faults are named too; the validator reports a
+            # required key field, and copNo (optional in the XSD) is reported here.
+            reported = {(f.row, f.column) for f in faults}
             faults.extend(
                 Fault(
                     row.number,
                     name,
                     Bilingual(
-                        "is required: it tells the documents of the file apart",
-                        "必填：用于区分文件中的各个单证",
+                        "is required: it tells the documents apart", "必填：用于区分各个单证"
                     ),
                     "required",
                 )
                 for name in blank
+                if not entry.by_name[name].spec.min_occurs and (row.number, name) not in reported
             )
+            documents[(*key, f"row {row.number}")] = _Document([row])
             continue
         document = documents.get(key)
         if document is None:
@@ -478,12 +483,18 @@ def enter_table(
                     )
                 )
             raw.append((number, record))
-    except TableError as exc:
+    except (TableError, csv.Error) as exc:
+        # read_table lets the csv module's own errors (a cell over its size limit) through.
+        reason = (
+            exc.reason
+            if isinstance(exc, TableError)
+            else Bilingual(f"not a readable CSV file ({exc})", f"不是可读取的 CSV 文件（{exc}）")
+        )
         raise InvalidInput(
-            [FieldError("file", exc.reason, "file")],
+            [FieldError("file", reason, "file")],
             Bilingual(
-                f"The file cannot be read: {exc.reason.en}; nothing was stored.",
-                f"无法读取文件：{exc.reason.zh}；未保存任何内容。",
+                f"The file cannot be read: {reason.en}; nothing was stored.",
+                f"无法读取文件：{reason.zh}；未保存任何内容。",
             ),
         ) from None
     if not raw:
@@ -529,11 +540,7 @@ def enter_form(
             Fault(1, "gnum", Bilingual("enter at least one goods line", "请至少填写一行商品"))
         )
     rows = [_clean(entry, n, cells, faults) for n, cells in numbered]
-    report: EntryReport | None = None
-    if not faults:
-        report, faults = _declare(
-            session, principal=principal, entry=entry, rows=rows, faults=faults
-        )
+    report, faults = _declare(session, principal=principal, entry=entry, rows=rows, faults=faults)
     if report is None:
         raise InvalidInput(
             _form_errors(entry, faults),
