@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from opencbec.clearance import service
 from opencbec.errors import DomainError
@@ -165,13 +166,21 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
+async def _form_data(request: Request) -> FormData:
+    # The form's field names come from the field specs, so they are read here, not declared.
+    return await request.form()
+
+
 @router.post("/clearance/entry/{kind}", response_class=HTMLResponse)
-async def entry_form_submit(
-    request: Request, kind: str, principal: CurrentPrincipal, session: DbSession
+def entry_form_submit(
+    request: Request,
+    kind: str,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    form: Annotated[FormData, Depends(_form_data)],
 ) -> Response:
     """Declare the document typed into the form, or show the form again with each field's fault."""
     entry = service.entry_kind(kind)
-    form = await request.form()
     head = {c.name: _text(form.get(c.name)) for c in entry.head_columns}
     lines = (
         [
