@@ -203,20 +203,26 @@ def _place_waybills(
 
 
 def _missing(s: ImportSet) -> list[Failure]:
+    return missing_failures(s.order_no, s.missing())
+
+
+def missing_failures(order_no: str, missing: Iterable[str]) -> list[Failure]:
+    """Return a failure for each message type (CEB311, CEB411, CEB511, CEB621) not in the set."""
+    absent = set(missing)
     return [
         failure(
             f"IMP_MISSING_{name}",
             [kind],
             [],
-            f"order {s.order_no}: no {kind} in the set",
-            f"订单 {s.order_no}：缺少 {kind}",
+            f"order {order_no}: no {kind} in the set",
+            f"订单 {order_no}：缺少 {kind}",
         )
         for kind, name in zip(
             (ORDER, PAYMENT, WAYBILL, INVENTORY),
             ("ORDER", "PAYMENT", "WAYBILL", "INVENTORY"),
             strict=True,
         )
-        if kind in s.missing()
+        if kind in absent
     ]
 
 

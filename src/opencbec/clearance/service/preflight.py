@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from opencbec.clearance.models import ClearanceDocument, SetCheck
 from opencbec.clearance.rules import EnterpriseRole, Failure, PositiveListLine
 from opencbec.clearance.rules_export import check_export_set, match_export
-from opencbec.clearance.rules_import import ImportSet, check_import_batch
+from opencbec.clearance.rules_import import ImportSet, check_import_batch, missing_failures
 from opencbec.clearance.service.documents import (
     BY_MESSAGE,
     BY_NAME,
@@ -271,15 +271,36 @@ def sets_not_ready(session: Session, *, principal: Principal, limit: int = 20) -
     )
 
 
+_IMPORT_MEMBERS: Final = {
+    k.name: k.message[:6] for k in KINDS if k.set_member and k.direction == "import"
+}
+
+
 @register_document_hook
 def _recheck_on_arrival(
     session: Session, principal: Principal, document: ClearanceDocument, event: str
 ) -> None:
-    # A document arriving or changing changes its set: keep the set's check current.
+    # A document arriving or changing changes its set: keep the set's check current. Until all four
+    # import documents are in, the kept result names only what is missing (cheap: the rules run once,
+    # when the set is complete); the order page always runs the whole check.
     del principal
     if event not in {"new", "changed"} or not BY_NAME[document.kind].set_member:
         return
     order_no = document.order_no
+    if document.kind in _IMPORT_MEMBERS and order_no:
+        present = set(
+            session.scalars(
+                select(ClearanceDocument.kind).where(
+                    ClearanceDocument.order_no == order_no,
+                    ClearanceDocument.kind.in_(list(_IMPORT_MEMBERS)),
+                )
+            )
+        )
+        if len(present) < len(_IMPORT_MEMBERS):
+            missing = [m for k, m in _IMPORT_MEMBERS.items() if k not in present]
+            failures = tuple(missing_failures(order_no, missing))
+            _record(session, Preflight(order_no, dict.fromkeys(_IMPORT_MEMBERS), failures))
+            return
     if document.kind == "export_waybill":  # joins its set through the inventory's logistics key
         inventory = session.scalar(
             select(ClearanceDocument).where(
