@@ -7,6 +7,7 @@ Routes and pages import this module; services never do.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -112,6 +113,18 @@ def _bearer(request: Request) -> str | None:
     return None
 
 
+@contextmanager
+def _touching(request: Request, session: Session) -> Iterator[Session]:
+    # A write request's session holds SQLite's write lock from its first statement (BEGIN
+    # IMMEDIATE): a second writer would wait on it until busy_timeout and fail, so the touch joins
+    # the request's transaction. A read request's session cannot write: the touch gets its own.
+    if request.method not in SAFE_METHODS:
+        yield session
+        return
+    with database_of(request).session(write=True) as touch:
+        yield touch
+
+
 def current_principal(request: Request, session: DbSession) -> Principal | None:
     """Return the caller from an API key (Authorization: Bearer) or the session cookie."""
     if hasattr(request.state, "principal"):
@@ -124,7 +137,7 @@ def current_principal(request: Request, session: DbSession) -> Principal | None:
         if principal is None:
             raise Unauthenticated()
         if principal.api_key_id is not None:
-            with database_of(request).session(write=True) as touch:
+            with _touching(request, session) as touch:
                 identity_service.touch_api_key(touch, key_id=principal.api_key_id)
     elif cookie := request.cookies.get(SESSION_COOKIE):
         settings = settings_of(request)
@@ -136,7 +149,7 @@ def current_principal(request: Request, session: DbSession) -> Principal | None:
             request.state.session_token_hash = resolved.token_hash
             request.state.user_locale = resolved.locale
             if resolved.needs_touch:
-                with database_of(request).session(write=True) as touch:
+                with _touching(request, session) as touch:
                     identity_service.touch_session(touch, session_id=resolved.session_id)
     request.state.principal = principal
     return principal
