@@ -168,6 +168,61 @@ def test_concurrent_writers_never_fork_the_chain(fresh_databases: FreshDatabases
     engine.dispose()
 
 
+def test_savepoints_rolled_back_or_released_keep_the_chain_whole(session: Session) -> None:
+    assert service.verify(session).ok  # reads the head before any entry of this test
+    first = _write(session, 1)[0]
+    nested = session.begin_nested()
+    _write(session, 2)
+    nested.rollback()  # the head read in the savepoint is gone with it
+    after_rollback = _write(session, 1)[0]
+    assert after_rollback.seq == first.seq + 1
+    assert after_rollback.prev_hash == first.hash
+    with session.begin_nested():
+        inner = _write(session, 1)[0]
+    outer = _write(session, 1)[0]
+    assert (inner.seq, outer.seq) == (first.seq + 2, first.seq + 3)
+    assert outer.prev_hash == inner.hash
+    report = service.verify(session)
+    assert report.ok, report.problems
+
+
+def test_sessions_sharing_one_transaction_never_fork_the_chain(
+    session: Session, connection: Connection
+) -> None:
+    with Session(bind=connection, join_transaction_mode="create_savepoint") as other:
+        first = _write(session, 1)[0]
+        _write(other, 2)  # moves the head under the first session's remembered one
+        other.commit()
+        last = _write(session, 1)[0]
+    assert last.seq == first.seq + 3
+    report = service.verify(session)
+    assert report.ok, report.problems
+
+
+def test_a_session_writing_again_after_commit_reads_the_moved_head(
+    fresh_databases: FreshDatabases,
+) -> None:
+    engine = build_engine(fresh_databases.new_url())
+    upgrade_engine(engine)
+    database = Database(engine)
+    with database.write_sessions() as long_lived, database.write_sessions() as other:
+        for s in (long_lived, other, long_lived):  # the first session's head is stale by then
+            service.record(
+                s,
+                actor=ACTOR,
+                action="test.again",
+                object_type="test.thing",
+                object_id=1,
+                organisation_id=1,
+            )
+            s.commit()
+    with database.session(write=False) as s:
+        report = service.verify(s)
+    assert report.ok, report.problems
+    assert report.checked == 3
+    engine.dispose()
+
+
 def test_actions_have_readable_labels() -> None:
     import opencbec.identity.service  # noqa: F401 - registers identity's labels
 
