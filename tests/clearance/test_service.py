@@ -84,6 +84,14 @@ def test_other_declarants_documents_are_out_of_reach(session: Session, seller: P
         service.ingest_message(session, principal=other, data=order_message(app_type="2"))
     with pytest.raises(NotFound):
         service.get_document(session, principal=other, document_id=new.document_id or 0)
+    # The same message from another declarant is refused without naming the document it clashes with.
+    data = order_message("XX2026112700009")
+    service.ingest_message(session, principal=seller, data=data)
+    with pytest.raises(Conflict) as clash:
+        service.ingest_message(session, principal=other, data=data)
+    assert clash.value.errors[0].code == "guid_taken"
+    assert "document_id" not in str(clash.value.errors[0].field)
+    assert clash.value.message.en.endswith("already used by another declarant's document.")
 
 
 @pytest.mark.parametrize(

@@ -466,6 +466,22 @@ def _store(
     content = _jsonable(item)
     known = session.scalar(select(DocumentVersion).where(DocumentVersion.guid == guid))
     if known is not None:
+        owner = session.get(ClearanceDocument, known.document_id)
+        if owner is None or owner.organisation_id != principal.organisation_id:
+            # Another declarant's guid: say so without naming or numbering its document.
+            raise Conflict(
+                Bilingual(
+                    f"guid {guid} is already used by another declarant's document.",
+                    f"guid {guid} 已被其他申报单位的单证使用。",
+                ),
+                [
+                    FieldError(
+                        f"{kind.head or kind.items}/guid",
+                        Bilingual("must be unique to this document", "须为本单证唯一编号"),
+                        "guid_taken",
+                    )
+                ],
+            )
         return Outcome(kind.name, key, "duplicate", known.document_id)
     document = session.scalar(
         select(ClearanceDocument).where(
