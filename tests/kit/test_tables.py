@@ -46,6 +46,8 @@ def test_short_rows_are_padded() -> None:
         (b"PK\x03\x04 not really a zip", "XLSX"),
         (b"a,b\n1,2,3\n", "more cells"),
         (b"x" * (MAX_TABLE_BYTES + 1), "larger than"),
+        (b'a,b\n1,2\n"' + b"y" * 140_000 + b'",2\n', "row 3 cannot be read"),
+        (b'"' + b"h" * 140_000 + b'",b\n', "row 1 cannot be read"),
     ],
 )
 def test_refused(content: bytes, reason: str) -> None:

@@ -48,9 +48,22 @@ def read_table(content: bytes) -> Table:
         raise TableError(
             Bilingual(f"not UTF-8 (byte {exc.start})", f"不是 UTF-8 编码（第 {exc.start} 字节）")
         ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader, [])]
-    return Table(header, _rows(header, ((i, row) for i, row in enumerate(reader, start=2))))
+    reader = _csv_rows(csv.reader(io.StringIO(text, newline="")))
+    header = [h.strip() for h in next(reader, (1, []))[1]]
+    return Table(header, _rows(header, reader))
+
+
+def _csv_rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    # The csv module refuses some input as it reads (a field over its size limit, a NUL byte):
+    # report it as a fault of the file and its row, not as a crash.
+    line = 0
+    try:
+        for line, row in enumerate(reader, start=1):
+            yield line, row
+    except csv.Error as exc:
+        raise TableError(
+            Bilingual(f"row {line + 1} cannot be read: {exc}", f"第 {line + 1} 行无法读取：{exc}")
+        ) from None
 
 
 def _read_xlsx(content: bytes) -> Table:
