@@ -7,9 +7,6 @@ from typing import Any
 
 import pytest
 
-# The browser fixtures live with the other browser tests; this page belongs to tax.
-from tests.browser.conftest import browser, chromium_path, live_server, screenshots  # noqa: F401
-
 pytestmark = pytest.mark.browser
 
 UNKNOWN = "11010519491231002" + "X"
@@ -23,9 +20,9 @@ UNKNOWN = "11010519491231002" + "X"
     ],
 )
 def test_a_shopper_checks_the_quota_without_logging_in(
-    browser: Any,  # noqa: F811
-    live_server: str,  # noqa: F811
-    screenshots: Path,  # noqa: F811
+    browser: Any,
+    live_server: str,
+    screenshots: Path,
     locale: str,
     field_error: str,
     neutral: str,
