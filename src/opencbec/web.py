@@ -171,7 +171,7 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:  # noqa: PLR0915 - one statement per router
+def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
     """Build the platform's web application for `settings` (and an optional ready database)."""
     settings = settings or Settings()
     app = FastAPI(
@@ -277,18 +277,21 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             conn.exec_driver_sql("SELECT 1")
         return {"status": "ok", "version": __version__, "database": db.engine.dialect.name}
 
-    app.include_router(identity_pages.router)
-    app.include_router(identity_routes.router)
-    app.include_router(audit_pages.router)
-    app.include_router(audit_routes.router)
-    app.include_router(enterprise_pages.router)
-    app.include_router(goods_pages.router)
-    app.include_router(enterprise_routes.router)
-    app.include_router(goods_routes.router)
-    app.include_router(clearance_pages.router)
-    app.include_router(clearance_routes.router)
-    app.include_router(tax_pages.router)
-    app.include_router(tax_routes.router)
+    for module in (
+        identity_pages,
+        identity_routes,
+        audit_pages,
+        audit_routes,
+        enterprise_pages,
+        goods_pages,
+        enterprise_routes,
+        goods_routes,
+        clearance_pages,
+        clearance_routes,
+        tax_pages,
+        tax_routes,
+    ):
+        app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app
