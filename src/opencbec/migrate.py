@@ -16,8 +16,10 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 def target_metadata() -> MetaData:
     """Return the metadata of every model (importing each domain's models registers them)."""
+    from opencbec.appointments import models as _appointments  # noqa: F401, PLC0415
     from opencbec.audit import models as _audit  # noqa: F401, PLC0415
     from opencbec.clearance import models as _clearance  # noqa: F401, PLC0415
+    from opencbec.customs import models as _customs  # noqa: F401, PLC0415
     from opencbec.db import Base  # noqa: PLC0415
     from opencbec.enterprise import models as _enterprise  # noqa: F401, PLC0415
     from opencbec.goods import models as _goods  # noqa: F401, PLC0415

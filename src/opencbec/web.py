@@ -15,6 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from opencbec import __version__
+from opencbec.appointments import pages as appointments_pages
+from opencbec.appointments import routes as appointments_routes
 from opencbec.audit import pages as audit_pages
 from opencbec.audit import routes as audit_routes
 from opencbec.clearance import pages as clearance_pages
@@ -31,6 +33,7 @@ from opencbec.identity import service as identity_service
 from opencbec.kit.i18n import Bilingual
 from opencbec.problems import PROBLEM_JSON, field_errors, from_domain_error, problem
 from opencbec.settings import Settings
+from opencbec.simulator import pages as simulator_pages
 from opencbec.tax import pages as tax_pages
 from opencbec.tax import routes as tax_routes
 from opencbec.tax import service as tax_service
@@ -290,6 +293,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         clearance_routes,
         tax_pages,
         tax_routes,
+        simulator_pages,
+        appointments_pages,
+        appointments_routes,
     ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -311,9 +311,11 @@ NAV: Final[tuple[NavItem, ...]] = (
             }
         ),
     ),
+    NavItem("/appointments", N_("Customs appointments")),
     NavItem("/parks", N_("Parks and belts")),
     NavItem("/source-factories", N_("Source factories")),
     NavItem("/codes", N_("Code tables")),
+    NavItem("/simulator", N_("Customs simulator"), frozenset({OrgRole.ZONE_ADMINISTRATION})),
     NavItem("/audit", N_("Activity log")),
     NavItem("/account", N_("My account")),
 )

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from stdnum.cn import ric as stdnum_ric
 from stdnum.cn import uscc as stdnum_uscc
 
+from opencbec.appointments import service as appointments_service
 from opencbec.audit.service import Actor
 from opencbec.clearance import service as clearance_service
 from opencbec.demo import sets
@@ -212,6 +213,7 @@ def load(
     _file_goods(session, users)
     _offline_platform(session, users)
     _declare_import_sets(session, users)
+    appointments_service.seed_demo(session, users=users)
     return list(DEMO_ORGS)
 
 
