@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from opencbec.db import Base, JSONType, UTCDateTime
+from opencbec.db import Base, JSONType, Money, UTCDateTime
 
 
 class ClearanceDocument(Base):
@@ -69,6 +70,9 @@ class DocumentReceipt(Base):
     info: Mapped[str | None] = mapped_column(String(1000))
     applied: Mapped[bool]
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # The numbers customs assigns with a receipt (invtNo, preNo, sumNo): a declared inventory
+    # does not carry its invtNo, yet its cancellation, return and summary must name it.
+    numbers: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
 
 class SetCheck(Base):
@@ -87,3 +91,77 @@ class SetCheck(Base):
     failure_count: Mapped[int] = mapped_column(Integer)
     failures: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
     checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class SummaryCandidate(Base):
+    """A released 9610 export inventory of a month, waiting for its summary (清单核放、汇总申报).
+
+    state: "pending" (not yet prepared), "applied" (its lines are in summary applications),
+    "statistics" (every line may go by list release and summary statistics: no application).
+    """
+
+    __tablename__ = "clearance_summary_candidates"
+    __table_args__ = (Index("ix_clearance_summary_candidates_month", "organisation_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    inventory_id: Mapped[int] = mapped_column(ForeignKey("clearance_documents.id"), unique=True)
+    month: Mapped[str] = mapped_column(String(7))
+    state: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class SummaryLine(Base):
+    """One goods line of a released export inventory, in the summary application of its group.
+
+    application_id is empty for a line that needs no application (summary statistics only).
+    The declaration numbers arrive with the summary result (CEB792).
+    """
+
+    __tablename__ = "clearance_summary_lines"
+    __table_args__ = (UniqueConstraint("inventory_id", "gnum"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inventory_id: Mapped[int] = mapped_column(ForeignKey("clearance_documents.id"))
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clearance_documents.id"), index=True
+    )
+    gnum: Mapped[int] = mapped_column(Integer)
+    group_key: Mapped[str] = mapped_column(String(300))
+    gcode: Mapped[str] = mapped_column(String(10))
+    currency: Mapped[str] = mapped_column(String(3))
+    qty: Mapped[Decimal] = mapped_column(Money())
+    total_price: Mapped[Decimal] = mapped_column(Money())
+    statistics_only: Mapped[bool]
+    decl_seq_no: Mapped[str | None] = mapped_column(String(18))
+    entry_id: Mapped[str | None] = mapped_column(String(18))
+
+
+class SummaryResultLink(Base):
+    """A summary result (汇总结果单, CEB792) tied to the application it answers."""
+
+    __tablename__ = "clearance_summary_results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("clearance_documents.id"), index=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("clearance_documents.id"), unique=True)
+    sum_no: Mapped[str] = mapped_column(String(18))
+    decl_seq_no: Mapped[str] = mapped_column(String(18))
+    entry_id: Mapped[str | None] = mapped_column(String(18))
+    linked_by: Mapped[str] = mapped_column(String(12))
+    linked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class FollowUp(Base):
+    """A cancellation, return or return tally a person requested from an inventory's page."""
+
+    __tablename__ = "clearance_follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    inventory_id: Mapped[int] = mapped_column(ForeignKey("clearance_documents.id"), index=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("clearance_documents.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    order_no: Mapped[str | None] = mapped_column(String(60), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

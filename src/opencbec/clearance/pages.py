@@ -1,16 +1,19 @@
-"""Clearance pages: the declarant's documents, a document's timeline, XML upload, and entry of
-documents by web form or CSV/XLSX file."""
+"""Clearance pages: the declarant's documents, a document's timeline, XML upload, entry of
+documents by web form or CSV/XLSX file, export summary declaration, and follow-up requests
+(cancellations, returns) from an inventory's page."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from opencbec.clearance import service
+from opencbec.clearance import service, summary_pages
+from opencbec.clearance.models import ClearanceDocument
 from opencbec.errors import DomainError
 from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import N_
@@ -198,13 +201,27 @@ def entry_form_submit(
     return RedirectResponse(f"/clearance/{report.outcomes[0].document_id}", status_code=303)
 
 
-@router.get("/clearance/{document_id}", response_class=HTMLResponse)
-def document_page(
-    request: Request, document_id: int, principal: CurrentPrincipal, session: DbSession
+# The summary pages sit in their own module; included here, before /clearance/{document_id},
+# so that /clearance/summary is not taken for a document number.
+router.include_router(summary_pages.router)
+
+
+# --- follow-up requests from an inventory's page -------------------------------------------
+
+
+def _document_page(
+    request: Request,
+    principal: Principal,
+    session: Session,
+    document_id: int,
+    *,
+    error: DomainError | None = None,
+    form: dict[str, str] | None = None,
+    status_code: int = 200,
 ) -> Response:
-    """Show a document's versions and receipts."""
     document = service.get_document(session, principal=principal, document_id=document_id)
     versions, receipts = service.timeline(session, document_id=document.id)
+    offers = service.offers(session, principal, document)
     return render(
         request,
         "clearance/document.html",
@@ -213,8 +230,144 @@ def document_page(
             "versions": versions,
             "receipts": receipts,
             "status_label": service.status_label,
+            "offers": offers,
+            "follow_ups": service.follow_ups(session, inventory_ids=[document.id])
+            if offers
+            else [],
+            "cancel_reasons": service.CANCEL_REASONS,
+            "return_reasons": service.RETURN_REASONS,
+            "transport": service.transport_defaults(document) if offers else {},
+            "follow_up_labels": FOLLOW_UP_LABELS,
+            "error": error,
+            "errors": {e.field: e.reason for e in error.errors} if error else {},
+            "form": form or {},
         },
+        status_code=status_code,
     )
+
+
+FOLLOW_UP_LABELS = {
+    "cancellation": N_("Cancellation (CEB623)"),
+    "export_cancellation": N_("Export cancellation (CEB605)"),
+    "return": N_("Return (CEB625)"),
+    "export_return": N_("Export return (CEB213)"),
+    "return_tally": N_("Return tally (CEB215)"),
+}
+
+
+def _follow_up(
+    request: Request,
+    principal: Principal,
+    session: Session,
+    document_id: int,
+    form: FormData,
+    make: Callable[[], ClearanceDocument],
+) -> Response:
+    try:
+        created = make()
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        session.rollback()
+        return _document_page(
+            request,
+            principal,
+            session,
+            document_id,
+            error=exc,
+            form={k: _text(v) for k, v in form.items()},
+            status_code=exc.status,
+        )
+    return RedirectResponse(f"/clearance/{created.id}", status_code=303)
+
+
+def _return_lines(form: FormData) -> dict[int, str] | None:
+    # "whole": everything left of every line; otherwise the qty_<gnum> fields filled in.
+    if _text(form.get("scope")) != "lines":
+        return None
+    return {
+        int(name[4:]): _text(value).strip()
+        for name, value in form.items()
+        if name.startswith("qty_") and name[4:].isdigit() and _text(value).strip()
+    }
+
+
+def _request(
+    session: Session,
+    principal: Principal,
+    document: ClearanceDocument,
+    action: str,
+    form: FormData,
+) -> Callable[[], ClearanceDocument]:
+    # The use case behind each follow-up form, with the form's fields.
+    reason, reason_text = _text(form.get("reason")), _text(form.get("reason_text"))
+    if action == "cancel":
+        return lambda: service.request_cancellation(
+            session,
+            reason=reason,
+            reason_text=reason_text,
+            principal=principal,
+            inventory_id=document.id,
+        )
+    if action == "return-tally":
+        return lambda: service.request_return_tally(
+            session,
+            location=_text(form.get("location")),
+            principal=principal,
+            inventory_id=document.id,
+        )
+    lines = _return_lines(form)
+    if document.kind == "export_inventory":
+        transport = service.Transport(
+            **{f: _text(form.get(f)) for f in service.Transport.__dataclass_fields__}
+        )
+        return lambda: service.request_export_return(
+            session,
+            reason=reason,
+            reason_text=reason_text,
+            lines=lines,
+            transport=transport,
+            principal=principal,
+            inventory_id=document.id,
+        )
+    return lambda: service.request_import_return(
+        session,
+        reason=reason,
+        reason_text=reason_text,
+        lines=lines,
+        principal=principal,
+        inventory_id=document.id,
+    )
+
+
+@router.post("/clearance/{document_id}/{action}", response_class=HTMLResponse)
+def follow_up_request(
+    request: Request,
+    document_id: int,
+    action: Literal["cancel", "return", "return-tally"],
+    principal: CurrentPrincipal,
+    session: DbSession,
+    form: Annotated[FormData, Depends(_form_data)],
+) -> Response:
+    """Make a follow-up request from an inventory's page: cancel (CEB623/605), return (import
+    CEB625, export CEB213: whole or chosen lines) or return tally (CEB215), then show it."""
+    document = service.get_document(session, principal=principal, document_id=document_id)
+    return _follow_up(
+        request,
+        principal,
+        session,
+        document_id,
+        form,
+        _request(session, principal, document, action, form),
+    )
+
+
+@router.get("/clearance/{document_id}", response_class=HTMLResponse)
+def document_page(
+    request: Request, document_id: int, principal: CurrentPrincipal, session: DbSession
+) -> Response:
+    """Show a document's versions and receipts, and on an inventory its follow-up requests."""
+    return _document_page(request, principal, session, document_id)
 
 
 @router.get("/clearance/orders/{order_no}", response_class=HTMLResponse)
@@ -230,6 +383,10 @@ def order_set_page(
             "result": result,
             "status_label": service.status_label,
             "kind_labels": KIND_LABELS,
+            "follow_ups": service.follow_ups_of_order(
+                session, principal=principal, order_no=order_no
+            ),
+            "follow_up_labels": FOLLOW_UP_LABELS,
         },
     )
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from opencbec.audit import service as audit_service
@@ -318,6 +319,10 @@ RESULT_LABELS: Final[Mapping[str, str]] = {
 }
 
 
+# Numbers customs assigns and sends back in receipts, kept with each receipt.
+CUSTOMS_NUMBERS: Final = ("invtNo", "preNo", "sumNo")
+
+
 def status_label(status: str) -> str:
     """Return the readable label of a status (an unknown code is shown as received)."""
     if status in STATUS_LABELS:
@@ -325,7 +330,21 @@ def status_label(status: str) -> str:
     return N_("Error receipt") if status.startswith("-") else status
 
 
+# Built once: every stored document runs these lookups, and building them costs more than running.
+_VERSION_BY_GUID: Final = select(DocumentVersion).where(DocumentVersion.guid == bindparam("guid"))
+_DOCUMENT_BY_KEY: Final = select(ClearanceDocument).where(
+    ClearanceDocument.kind == bindparam("kind"), ClearanceDocument.business_key == bindparam("key")
+)
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, str) or value is None:
+        return value
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, bytes):
@@ -333,7 +352,7 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list):
         return [_jsonable(v) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {name: _jsonable(getattr(value, name)) for name in _field_names(type(value))}
     return value
 
 
@@ -464,7 +483,7 @@ def _store(
     guid = str(head.guid)
     app_type = str(getattr(head, "appType", None) or "1")
     content = _jsonable(item)
-    known = session.scalar(select(DocumentVersion).where(DocumentVersion.guid == guid))
+    known = session.scalar(_VERSION_BY_GUID, {"guid": guid})
     if known is not None:
         owner = session.get(ClearanceDocument, known.document_id)
         if owner is None or owner.organisation_id != principal.organisation_id:
@@ -483,11 +502,7 @@ def _store(
                 ],
             )
         return Outcome(kind.name, key, "duplicate", known.document_id)
-    document = session.scalar(
-        select(ClearanceDocument).where(
-            ClearanceDocument.kind == kind.name, ClearanceDocument.business_key == key
-        )
-    )
+    document = session.scalar(_DOCUMENT_BY_KEY, {"kind": kind.name, "key": key})
     now = utcnow()
     if document is not None and document.organisation_id != principal.organisation_id:
         raise NotFound(
@@ -560,8 +575,7 @@ def _store(
             message_guid=message_guid,
             received_at=now,
         )
-    )
-    session.flush()
+    )  # flushed by the audit row's insert
     audit_service.record(
         session,
         actor=principal.actor,
@@ -589,6 +603,11 @@ def _apply_receipts(
             status=str(getattr(receipt, kind.receipt_status)),
             return_time=str(receipt.returnTime),
             info=getattr(receipt, "returnInfo", None),
+            numbers={
+                n: str(getattr(receipt, n))
+                for n in CUSTOMS_NUMBERS
+                if getattr(receipt, n, None) not in (None, "")
+            },
         )
         for item in _items(message, kind.receipt_items)
         for receipt in [getattr(item, kind.receipt_head) if kind.receipt_head else item]
@@ -605,11 +624,12 @@ def apply_receipt(
     status: str,
     return_time: str,
     info: str | None,
+    numbers: Mapping[str, str] | None = None,
 ) -> Outcome:
     """Record a receipt; it moves the document's status only when it is not older than the status.
 
     Receipts are idempotent by guid; a receipt for an unknown document is kept (orphan) so nothing
-    customs sent is lost.
+    customs sent is lost. `numbers` are what customs assigned with it (invtNo, preNo, sumNo).
     """
     if session.scalar(select(DocumentReceipt.id).where(DocumentReceipt.guid == guid)) is not None:
         return Outcome(kind, business_key, "duplicate", None)
@@ -635,6 +655,7 @@ def apply_receipt(
             info=info,
             applied=applied,
             received_at=utcnow(),
+            numbers=dict(numbers) if numbers else None,
         )
     )
     session.flush()
