@@ -307,16 +307,24 @@ def check_bookable(slot: Slot, *, now: dt.datetime, horizon_days: int) -> None:
         )
 
 
-def check_capacity(booked: int, capacity: int) -> None:
-    """Refuse when every place of the slot is taken."""
-    if booked >= capacity:
-        raise Conflict(
+class SlotFull(Conflict):
+    """Every place of the slot is taken."""
+
+    def __init__(self, capacity: int) -> None:
+        super().__init__(
             Bilingual(
                 f"This slot is full ({capacity} of {capacity} places booked); choose another.",
                 f"该时段已约满（{capacity}/{capacity}），请选择其他时段。",
             ),
             [FieldError("starts_at", Bilingual("slot full", "时段已满"), "full")],
         )
+        self.code = "slot_full"
+
+
+def check_capacity(booked: int, capacity: int) -> None:
+    """Refuse when every place of the slot is taken."""
+    if booked >= capacity:
+        raise SlotFull(capacity)
 
 
 def cutoff_passed(starts_at: dt.datetime, *, now: dt.datetime, cutoff_minutes: int) -> bool:

@@ -4,7 +4,7 @@
 Other domains import `from opencbec.appointments import service as appointments_service`.
 """
 
-from opencbec.appointments.rules import local_day
+from opencbec.appointments.rules import SlotFull, local_day
 from opencbec.appointments.service.bookings import (
     SlotBookings,
     acknowledge,
@@ -42,6 +42,7 @@ from opencbec.appointments.service.sites import (
 __all__ = [
     "DayView",
     "SlotBookings",
+    "SlotFull",
     "SlotView",
     "acknowledge",
     "add_closure",

@@ -59,8 +59,10 @@ def _details(transport_no: str, goods: str, document: str) -> dict[str, Any]:
     }
 
 
-def _first_slot(session: Session, site: CustomsSite, after: dt.datetime) -> dt.datetime:
-    for day in calendar(session, site=site, first_day=local_day(after), days=14, now=after):
+def _first_slot(
+    session: Session, site: CustomsSite, after: dt.datetime, now: dt.datetime
+) -> dt.datetime:
+    for day in calendar(session, site=site, first_day=local_day(after), days=14, now=now):
         for view in day.slots:
             if view.bookable and view.slot.starts_at >= after:
                 return view.slot.starts_at
@@ -101,7 +103,7 @@ def seed_demo(
             principal=first,
             site_id=inspection.id,
             service=Service.INSPECTION.value,
-            starts_at=_first_slot(session, inspection, tomorrow + dt.timedelta(hours=10)),
+            starts_at=_first_slot(session, inspection, tomorrow + dt.timedelta(hours=10), now),
             data=_details("CSQU3054383", "盘式制动器总成（出口拼箱）", "41072026E000000101"),
             now=now,
         ),
