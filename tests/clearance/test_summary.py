@@ -9,12 +9,14 @@ import itertools
 import uuid
 from decimal import Decimal
 from typing import Any
+from unittest.mock import patch
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opencbec.clearance import service
+from opencbec.clearance import service, summary_pages
 from opencbec.clearance.models import ClearanceDocument, SummaryCandidate, SummaryLine
 from opencbec.clearance.summary_pages import summary_todos
 from opencbec.demo import sets
@@ -23,7 +25,7 @@ from opencbec.goods import service as goods_service
 from opencbec.identity.rules import Principal
 from opencbec.messages.ceb import decode, encode, message_class, skeleton, validate
 from opencbec.messages.ceb.models.exp_summary import SummaryResultList
-from tests.factories.identity import make_org, make_user, principal_of
+from tests.factories.identity import csrf_from, log_in, make_key, make_org, make_user, principal_of
 
 BRAKES = sets.Goods(
     "盘式制动器总成", "8708300000", "007", Decimal(4), Decimal("85.00")
@@ -38,6 +40,7 @@ STAMP = "20261105093000"
 EBC = sets.DEMO_EBC
 _SERIAL = itertools.count(1)
 _CLOCK = itertools.count(1)
+SCOPES = ("clearance:read", "clearance:write")
 
 
 @pytest.fixture
@@ -478,3 +481,115 @@ def test_a_grouping_key_reads_as_text() -> None:
     key = service.GroupKey("4600", "A", "E", "", "3", "304", "4600", "142", "8708300000", "142")
     assert key.text() == "4600|A|E||3|304|4600|142|8708300000|142"
     assert dataclasses.replace(key, gcode="1").text().endswith("|1|142")
+
+
+# --- pages and API -------------------------------------------------------------------------
+
+
+def test_the_summary_pages_preview_prepare_in_rounds_and_show_the_result(
+    client: TestClient, session: Session
+) -> None:
+    user = make_user(session, make_org(session))
+    seller = principal_of(session, user)
+    goods_service.load_bundled(session, actor=seller.actor)
+    first = export_inventory(session, seller, "SUMT1", [BRAKES, TOY])
+    export_inventory(session, seller, "SUMT2", [CRANE], head={"portCode": "4601"})
+    log_in(client, user.username)
+    en = {"accept-language": "en"}
+    overview = client.get("/clearance/summary", headers=en)
+    assert "2026-11" in overview.text
+    month = client.get("/clearance/summary/2026-11", headers=en)
+    assert "Groups: one application each" in month.text
+    assert "8708300000" in month.text
+    assert "no duty, refund or licence" in month.text
+    assert "<meter" in month.text
+    column = '<th scope="col">Producer/seller</th>'
+    assert column not in month.text
+    assert column in client.get("/clearance/summary/2026-11?summary_flag=2", headers=en).text
+    token = csrf_from(month.text)
+    bad = client.post(
+        "/clearance/summary/2026-11/prepare",
+        data={"csrf_token": token, "decl_agent_code": "X", "decl_agent_name": ""},
+        headers=en,
+    )
+    assert bad.status_code == 422
+    assert "declaring enterprise&#39;s name" in bad.text
+    with patch.object(summary_pages, "SUMMARY_ROUND", 1):
+        round_one = client.post(
+            "/clearance/summary/2026-11/prepare", data={"csrf_token": token}, headers=en
+        )
+    assert round_one.status_code == 200
+    assert "1 of 2 released inventories prepared" in round_one.text
+    assert "Continue" in round_one.text
+    round_two = client.post(
+        "/clearance/summary/2026-11/prepare", data={"csrf_token": token}, headers=en
+    )
+    assert "2 of 2 released inventories prepared" in round_two.text
+    assert "Every group of the month is prepared." in round_two.text
+    [application] = [
+        r.document
+        for r in service.list_applications(session, principal=seller)
+        if r.document.content["summary_apply_list"][0]["invtNo"] == invt_of(session, first)
+    ]
+    receipt(session, seller, application, "2", {"sumNo": "460020261100000011"})
+    service.ingest_message(
+        session,
+        principal=seller,
+        data=summary_result(EBC, "460020261100000011", [(invt_of(session, first), 1, BRAKES.code)]),
+    )
+    page = client.get(f"/clearance/summary/applications/{application.id}", headers=en)
+    assert "460020261000123456" in page.text
+    assert "460020261100000011" in page.text
+    zh = client.get("/clearance/summary", headers={"accept-language": "zh-CN"})
+    assert "460020261000123456" in zh.text
+    assert client.get(f"/clearance/summary/applications/{first.id}").status_code == 404
+    assert client.get("/clearance/summary/2026-13").status_code == 422
+
+
+def test_the_summary_api(client: TestClient, session: Session) -> None:
+    org = make_org(session)
+    seller = principal_of(session, make_user(session, org))
+    goods_service.load_bundled(session, actor=seller.actor)
+    document = export_inventory(session, seller, "SUMU1", [BRAKES, TOY])
+    headers = {"authorization": f"Bearer {make_key(session, org, scopes=SCOPES)}"}
+    month = client.get("/api/v1/clearance/summary/2026-11", headers=headers)
+    assert month.status_code == 200
+    body = month.json()
+    assert (body["inventories"], body["deadline"], body["refund_rates_loaded"]) == (
+        1,
+        "2026-12-15",
+        True,
+    )
+    [group] = body["groups"]
+    assert (group["key"]["gcode"], group["value"], group["invt_nos"]) == (
+        BRAKES.code,
+        "340.00",
+        [invt_of(session, document)],
+    )
+    assert [s["gcode"] for s in body["statistics"]] == [TOY.code]
+    assert client.get("/api/v1/clearance/summary/2026-1", headers=headers).status_code == 422
+    refused = client.post(
+        "/api/v1/clearance/summary/2026-11/applications",
+        json={"decl_agent_code": "4107900013"},
+        headers=headers,
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "declAgentName"
+    prepared = client.post(
+        "/api/v1/clearance/summary/2026-11/applications", json={}, headers=headers
+    )
+    assert prepared.status_code == 200
+    report = prepared.json()
+    assert (report["finished"], report["lines"], report["statistics_lines"]) == (True, 1, 1)
+    listed = client.get("/api/v1/clearance/summary-applications", headers=headers).json()
+    assert [(a["lines"], a["value"]) for a in listed] == [(1, "340.00000")]
+    one = client.get(
+        f"/api/v1/clearance/summary-applications/{report['applications'][0]}", headers=headers
+    ).json()
+    assert (one["document"]["kind"], one["sum_no"], one["results"]) == (
+        "summary_application",
+        None,
+        [],
+    )
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "/api/v1/clearance/summary/{month}/applications" in paths
