@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+import sys
+from decimal import Decimal, InvalidOperation, localcontext
 
 import pytest
 from lxml import etree
@@ -146,6 +147,62 @@ def test_non_decimal_values_are_refused_with_their_path(bad: str) -> None:
     assert caught.value.issues[0].path == "Order[1]/OrderHead/freight"
 
 
+@pytest.mark.parametrize("bad", ["1.2.3", "+-1", ".", "1 2", "\u0661", "\u00b2", "--1"])
+@pytest.mark.parametrize("trapped", [True, False])
+def test_malformed_numbers_are_refused_whatever_the_decimal_context(
+    bad: str, trapped: bool
+) -> None:
+    # Made of the characters numbers hold, yet not numbers; where the caller's context does
+    # not trap InvalidOperation, Decimal() would quietly return NaN.
+    message = skeleton(imp_order.CEB311Message)
+    data = encode(message).replace(
+        b"<ceb:freight>0</ceb:freight>", f"<ceb:freight>{bad}</ceb:freight>".encode()
+    )
+    with localcontext() as context:
+        context.traps[InvalidOperation] = trapped
+        with pytest.raises(CebDecodeError) as caught:
+            decode(data)
+    assert [i.code for i in caught.value.issues] == ["not_a_number"]
+    assert caught.value.issues[0].path == "Order[1]/OrderHead/freight"
+
+
+def test_numbers_may_carry_any_whitespace_strip_removes() -> None:
+    from opencbec.messages.ceb.decoder import SPACES
+
+    assert "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()) == SPACES
+    message = skeleton(imp_order.CEB311Message)
+    data = (
+        encode(message)
+        .replace(
+            b"<ceb:freight>0</ceb:freight>", "<ceb:freight>\u3000 12.50\xa0</ceb:freight>".encode()
+        )
+        .replace(b"<ceb:gnum>1<", b"<ceb:gnum> +1\n<")
+    )
+    decoded = decode(data)
+    assert decoded.order[0].order_head.freight == Decimal("12.50")
+    assert decoded.order[0].order_list[0].gnum == 1
+
+
+def test_nested_records_out_of_order_or_repeated_take_the_general_decoder() -> None:
+    data = encode(skeleton(imp_order.CEB311Message))
+    head = data[data.index(b"<ceb:OrderHead>") : data.index(b"</ceb:OrderHead>") + 16]
+    lines = data[data.index(b"<ceb:OrderList>") : data.index(b"</ceb:Order>")]
+    swapped = data.replace(head + lines, lines + head)
+    decoded = decode_report(swapped)
+    assert [(i.path, i.code) for i in decoded.issues] == [("Order[1]/OrderHead", "order")]
+    assert decoded.message == decode(data)
+    twice = decode_report(data.replace(head, head + head))
+    assert [(i.path, i.code) for i in twice.issues] == [("Order[1]/OrderHead[2]", "repeated")]
+    # A finding inside a nested record is reported once, though the decoder reads it again.
+    odd = head.replace(b"</ceb:OrderHead>", b"<ceb:x>1</ceb:x></ceb:OrderHead>")
+    bad = data.replace(head, odd + odd)
+    assert [(i.path, i.code) for i in decode_report(bad).issues] == [
+        ("Order[1]/OrderHead/x", "unexpected"),
+        ("Order[1]/OrderHead/x", "unexpected"),
+        ("Order[1]/OrderHead[2]", "repeated"),
+    ]
+
+
 def test_non_integer_line_number_is_refused() -> None:
     data = encode(skeleton(imp_order.CEB311Message)).replace(b"<ceb:gnum>1<", b"<ceb:gnum>1.5<")
     with pytest.raises(CebDecodeError, match="integer"):
@@ -228,18 +285,41 @@ def test_real_world_816_extras_are_kept_beside_the_model() -> None:
 
 
 def test_order_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    from opencbec.messages.ceb import codec
+    from opencbec.messages.ceb import decoder
 
-    monkeypatch.setattr(codec, "_PLANS", {})
-    monkeypatch.setattr(codec, "_MAX_ORDERS", 0)
+    monkeypatch.setattr(decoder, "_decoders", {})
+    monkeypatch.setattr(decoder, "_PLANS", {})
+    monkeypatch.setattr(decoder, "MAX_ORDERS", 0)
     message = skeleton(imp_order.CEB311Message)
     assert decode(encode(message)) == message
-    assert all(not plans for plans in codec._PLANS.values())
+    assert decoder._PLANS
+    assert all(not plans for plans in decoder._PLANS.values())
     data = _receipt().replace(
         b"<ebpCode>1105910159</ebpCode>\n    <ebcCode>1105910159</ebcCode>",
         b"<ebcCode>2</ebcCode>\n    <ebpCode>1</ebpCode>",
     )
     assert [i.code for i in decode_report(data).issues] == ["order"]
+
+
+def test_order_cache_remembers_each_shape_and_the_unreadable_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from opencbec.messages.ceb import decoder
+
+    monkeypatch.setattr(decoder, "_decoders", {})
+    monkeypatch.setattr(decoder, "_PLANS", {})
+    swapped = _receipt().replace(
+        b"<ebpCode>1105910159</ebpCode>\n    <ebcCode>1105910159</ebcCode>",
+        b"<ebcCode>2</ebcCode>\n    <ebpCode>1</ebpCode>",
+    )
+    commented = _receipt().replace(b"<returnInfo>\xe6", b"<!-- x --><returnInfo>\xe6")
+    for data in (_receipt(), swapped, _receipt(), swapped, commented):
+        assert decode(data).order_return[0].returnStatus == "2"
+    plans = decoder._PLANS[imp_order.OrderReturn]
+    # One plan for the schema order, a remembered refusal for the swapped one; a comment among
+    # the children is a third shape, read by the general decoder.
+    assert sorted(plan is None for plan in plans.values()) == [False, True, True]
+    assert [i.code for i in decode_report(swapped).issues] == ["order"]
 
 
 def test_decode_as_checks_the_type() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal, localcontext
 from typing import Any
 
@@ -322,6 +323,36 @@ def test_digits_of_other_scripts_are_not_dates_or_identity_numbers() -> None:
 )
 def test_dates_and_times(value: str, ok: bool) -> None:
     assert date_ok(value) is ok
+
+
+def test_date_table_agrees_with_the_calendar() -> None:
+    # The usual lengths are checked by table; every month and day, around every kind of year.
+    from datetime import datetime
+
+    def calendar_ok(value: str) -> bool:
+        try:
+            datetime(*(int(value[a:b] or 0) for a, b in ((0, 4), (4, 6), (6, 8), (8, 10))))
+        except ValueError:
+            return False
+        return True
+
+    years = ["0000", "0001", "0004", "0100", "0400", "1900", "2000", "2023", "2024", "9999"]
+    for year in years:
+        for month_day in range(10000):
+            value = f"{year}{month_day:04d}"
+            assert date_ok(value) is calendar_ok(value), value
+    for hour in range(100):
+        value = f"20240101{hour:02d}{hour:02d}{hour:02d}"
+        assert date_ok(value) is (hour < 24 and hour < 60), value
+        assert date_ok(value + "999") is date_ok(value)
+
+
+def test_decimal_facets_without_a_fraction_take_the_exact_check() -> None:
+    from opencbec.messages.ceb.compiled import quantizer
+
+    fs = next(f for f in spec_of(imp_order.OrderHead).fields if f.name == "goodsValue")
+    assert quantizer(fs) is not None
+    assert quantizer(dataclasses.replace(fs, fraction_digits=None)) is None
 
 
 def test_eight_digit_dates() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import operator
 import re
 from datetime import datetime
@@ -160,10 +161,26 @@ def rule_kind(fs: FieldSpec, record: str, direction: str) -> tuple[str, frozense
     return None
 
 
+# Every month and day of a leap year as "MMDD"; 0229 needs a leap year besides.
+_MONTH_DAYS: Final = frozenset(
+    f"{month:02d}{day:02d}"
+    for month, days in enumerate((31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31), 1)
+    for day in range(1, days + 1)
+)
+
+
 def date_ok(value: str) -> bool:
     """Return whether ASCII digits form a real date (and time) in yyyyMMdd[HHmmss[SSS]]."""
     if not (value.isdigit() and value.isascii()):
         return False
+    if len(value) in (8, 14, 17):
+        # The usual lengths, by table and two-digit comparisons (ASCII digits sort as numbers).
+        day = value[4:8]
+        if day not in _MONTH_DAYS or value[:4] == "0000":
+            return False
+        if day == "0229" and not calendar.isleap(int(value[:4])):
+            return False
+        return value[8:10] < "24" and value[10:12] < "60" and value[12:14] < "60"
     try:
         datetime(
             int(value[0:4]),
