@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -12,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from opencbec.audit import service as audit_service
 from opencbec.clikit import cli_actor, console, fail, load_settings, open_database, open_session
+from opencbec.customs import cli as customs_cli
 from opencbec.db import Database
 from opencbec.demo import service as demo_service
 from opencbec.errors import DomainError
@@ -38,6 +40,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(demo_app, name="demo")
 app.add_typer(goods_cli.app, name="codes")
 app.add_typer(ceb_cli.app, name="ceb")
+app.add_typer(customs_cli.app, name="link")
 
 
 # --- database ------------------------------------------------------------------------------
@@ -279,6 +282,8 @@ def serve(
     from opencbec.web import create_app  # noqa: PLC0415
 
     settings = load_settings()
+    if "OPENCBEC_RUN_LINK" not in os.environ:  # the served platform talks to customs by default
+        settings = settings.model_copy(update={"run_link": True})
     database = Database.from_settings(settings)
     upgrade_engine(database.engine)
     with database.session() as session:

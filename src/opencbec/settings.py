@@ -104,6 +104,37 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Log level of the web server and background work."
     )
+    signing_key_file: Path | None = Field(
+        default=None,
+        description=(
+            "Private key (PEM or DER, RSA or SM2) that signs messages sent to customs. Unset in "
+            "dev/test: a self-signed development key is made under var_dir; unset in prod: "
+            "nothing can be sent."
+        ),
+    )
+    signing_cert_file: Path | None = Field(
+        default=None, description="X.509 certificate of signing_key_file (PEM or DER)."
+    )
+    run_link: bool = Field(
+        default=False,
+        description=(
+            "Run the customs link (write the outbox, read the inbox) in the web process. "
+            "`opencbec serve` turns it on unless OPENCBEC_RUN_LINK is set."
+        ),
+    )
+    link_interval_seconds: float = Field(
+        default=2.0, gt=0, le=3600, description="Pause of the customs link between two runs."
+    )
+    dxp_envelope: bool = Field(
+        default=False,
+        description="Wrap each message sent to customs in the DXP terminal-node envelope (DxpMsg).",
+    )
+    dxp_sender_id: str = Field(
+        default="DXPENT0000000001",
+        min_length=1,
+        max_length=16,
+        description="The platform's DXP id (SenderId, dxpId) assigned by the E-port data centre.",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:

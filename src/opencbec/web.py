@@ -21,6 +21,9 @@ from opencbec.audit import pages as audit_pages
 from opencbec.audit import routes as audit_routes
 from opencbec.clearance import pages as clearance_pages
 from opencbec.clearance import routes as clearance_routes
+from opencbec.customs import jobs as customs_jobs
+from opencbec.customs import pages as customs_pages
+from opencbec.customs import routes as customs_routes
 from opencbec.db import Database
 from opencbec.enterprise import pages as enterprise_pages
 from opencbec.enterprise import routes as enterprise_routes
@@ -299,5 +302,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    if settings.run_link:  # the customs link's periodic job runs while the app serves
+        app.router.lifespan_context = customs_jobs.link_lifespan(app.state.db, settings)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app

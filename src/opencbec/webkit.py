@@ -312,6 +312,21 @@ NAV: Final[tuple[NavItem, ...]] = (
         ),
     ),
     NavItem("/appointments", N_("Customs appointments")),
+    NavItem(
+        "/customs",
+        N_("Customs link"),
+        frozenset(
+            {
+                OrgRole.ECOMMERCE_ENTERPRISE,
+                OrgRole.ECOMMERCE_PLATFORM,
+                OrgRole.LOGISTICS,
+                OrgRole.PAYMENT,
+                OrgRole.CUSTOMS_BROKER,
+                OrgRole.ZONE_ADMINISTRATION,
+                OrgRole.REGULATOR,
+            }
+        ),
+    ),
     NavItem("/parks", N_("Parks and belts")),
     NavItem("/source-factories", N_("Source factories")),
     NavItem("/codes", N_("Code tables")),

@@ -1,0 +1,294 @@
+"""Reading the inbox: each receipt applied through clearance as its declarant, or set aside."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from opencbec.clearance import service as clearance_service
+from opencbec.clearance.models import ClearanceDocument
+from opencbec.customs.gateway import CustomsGateway, Probe
+from opencbec.customs.models import APPLIED, DEAD, IN, OUT, Exchange
+from opencbec.customs.service.common import FORMAT_RECEIPT, ISSUED, LINK_ACTOR, audit
+from opencbec.errors import DomainError, NotFound
+from opencbec.identity import service as identity_service
+from opencbec.identity.models import Department
+from opencbec.identity.rules import Principal
+from opencbec.kit.i18n import Bilingual
+from opencbec.kit.time import utcnow
+from opencbec.messages import ceb
+from opencbec.messages.ceb.dxp import DXP_NS, decode_dxp
+
+
+@dataclass(slots=True)
+class PollReport:
+    """What one pass over the inbox did; the files move only after the caller's commit."""
+
+    applied: list[str] = field(default_factory=list)  # to archive/inbox
+    dead: list[tuple[str, Bilingual]] = field(default_factory=list)  # to dead/ with the reason
+    seen: int = 0
+
+
+def unwrap(data: bytes) -> bytes:
+    """Return the CEB message carried by a DxpMsg envelope, or `data` when it is a CEB message."""
+    if DXP_NS.encode() in data[:2048]:
+        return decode_dxp(data).data
+    return data
+
+
+def _system_principal(session: Session, organisation_id: int) -> Principal:
+    org = identity_service.get_organisation(session, organisation_id)
+    if org is None:
+        raise NotFound()
+    return Principal(
+        organisation_id=org.id,
+        organisation_code=org.code,
+        organisation_name_zh=org.name_zh,
+        organisation_name_en=org.name_en,
+        roles=identity_service.roles_of(org),
+        department=Department(org.department) if org.department else None,
+        label=LINK_ACTOR.label,
+    )
+
+
+def _document(session: Session, kind: str, key: str) -> ClearanceDocument | None:
+    return session.scalar(
+        select(ClearanceDocument).where(
+            ClearanceDocument.kind == kind, ClearanceDocument.business_key == key
+        )
+    )
+
+
+def _items(message: Any, attr: str) -> list[Any]:
+    value = getattr(message, attr)
+    return value if isinstance(value, list) else [value]
+
+
+def _receipt_owner(session: Session, message: Any) -> ClearanceDocument | None:
+    kind = clearance_service.BY_RECEIPT[type(message).__name__]
+    for item in _items(message, kind.receipt_items):
+        receipt = getattr(item, kind.receipt_head) if kind.receipt_head else item
+        key = "|".join(str(getattr(receipt, f, None) or "") for f in kind.key)
+        document = _document(session, kind.name, key)
+        if document is not None:
+            return document
+    return None
+
+
+def _issued_owner(session: Session, message: Any, extras: dict[str, str]) -> int | None:
+    kind = clearance_service.BY_MESSAGE[type(message).__name__]
+    for item in _items(message, kind.items):
+        head = getattr(item, kind.head) if kind.head else item
+        existing = _document(
+            session, kind.name, "|".join(str(getattr(head, f) or "") for f in kind.key)
+        )
+        if existing is not None:
+            return existing.organisation_id
+        if kind.name == "tax_bill":
+            # A tax bill names the inventory's enterprise (and, in practice, its orderNo).
+            order_no = next((v for p, v in extras.items() if p.endswith("orderNo")), None)
+            stmt = select(ClearanceDocument.organisation_id).where(
+                ClearanceDocument.kind == "inventory"
+            )
+            if order_no:
+                stmt = stmt.where(ClearanceDocument.order_no == order_no)
+            else:
+                stmt = stmt.where(
+                    ClearanceDocument.content["inventory_head"]["ebcCode"].as_string()
+                    == (head.ebcCode or "")
+                )
+            found = session.scalar(stmt.order_by(ClearanceDocument.updated_at.desc()).limit(1))
+        else:  # a summary result answers the summary application of its declaring agent
+            found = session.scalar(
+                select(ClearanceDocument.organisation_id)
+                .where(
+                    ClearanceDocument.kind == "summary_application",
+                    ClearanceDocument.business_key.startswith(f"{head.agentCode or ''}|"),
+                )
+                .order_by(ClearanceDocument.updated_at.desc())
+                .limit(1)
+            )
+        if found is not None:
+            return int(found)
+    return None
+
+
+class _DeadLetter(Exception):
+    def __init__(self, reason: Bilingual) -> None:
+        super().__init__(reason.en)
+        self.reason = reason
+
+
+def _decode(data: bytes) -> tuple[Any, dict[str, str], bytes]:
+    try:
+        inner = unwrap(data)
+        decoded = ceb.decode_report(inner)
+    except ceb.CebError as exc:
+        first = exc.issues[0] if exc.issues else None
+        raise _DeadLetter(
+            Bilingual(
+                f"not a readable CEB message: {first.reason_en if first else exc}",
+                f"不是可读的 CEB 报文：{first.reason_zh if first else exc}",
+            )
+        ) from None
+    return decoded.message, decoded.extras, inner
+
+
+def _format_receipt(session: Session, message: Any) -> tuple[Exchange, ClearanceDocument | None]:
+    # CEB900 answers a message we sent: find it by the guid or the transport id it names.
+    answer = message.message_return
+    names = [n for n in (answer.guid, answer.oriCopMsgId) if n] if answer else []
+    sent = session.scalar(
+        select(Exchange).where(Exchange.direction == OUT, Exchange.message_guid.in_(names))
+    )
+    if sent is None or answer is None:
+        raise _DeadLetter(
+            Bilingual(
+                "a format receipt (CEB900) for a message this platform did not send",
+                "格式校验回执（CEB900）对应的报文并非本平台发出",
+            )
+        )
+    document = session.get(ClearanceDocument, sent.document_id) if sent.document_id else None
+    return sent, document
+
+
+def _apply(
+    session: Session, data: bytes
+) -> tuple[str, str | None, int | None, ClearanceDocument | None]:
+    message, extras, inner = _decode(data)
+    type_name = type(message).__name__
+    guid = getattr(message, "guid", None)
+    if type_name == FORMAT_RECEIPT:
+        sent, document = _format_receipt(session, message)
+        answer = message.message_return
+        if document is not None:
+            clearance_service.apply_receipt(
+                session,
+                principal=_system_principal(session, document.organisation_id),
+                kind=document.kind,
+                business_key=document.business_key,
+                guid=str(guid or answer.guid),
+                status=str(answer.returnStatus),
+                return_time=str(answer.returnTime),
+                info=answer.returnInfo,
+            )
+        sent.last_error = f"customs format check: {answer.returnInfo or answer.returnStatus}"[:2000]
+        sent.last_error_zh = f"海关格式校验：{answer.returnInfo or answer.returnStatus}"[:2000]
+        return type_name, guid, sent.organisation_id, document
+    if type_name in clearance_service.BY_RECEIPT:
+        owner = _receipt_owner(session, message)
+        organisation_id = owner.organisation_id if owner else None
+    elif type_name in ISSUED:
+        owner, organisation_id = None, _issued_owner(session, message, extras)
+    else:
+        raise _DeadLetter(
+            Bilingual(
+                f"{type_name} is not a message customs sends to the platform",
+                f"{type_name} 不是海关发给平台的报文",
+            )
+        )
+    if organisation_id is None:
+        raise _DeadLetter(
+            Bilingual(
+                f"{type_name} names no document held by this platform",
+                f"{type_name} 所指单证不在本平台",
+            )
+        )
+    principal = _system_principal(session, organisation_id)
+    try:
+        with session.begin_nested():
+            outcomes = clearance_service.ingest_message(session, principal=principal, data=inner)
+    except DomainError as exc:
+        details = "; ".join(f"{e.field}: {e.reason.en}" for e in exc.errors[:5])
+        details_zh = "；".join(f"{e.field}：{e.reason.zh}" for e in exc.errors[:5])
+        raise _DeadLetter(
+            Bilingual(
+                f"refused by clearance: {exc.message.en} {details}".strip(),
+                f"通关服务拒收：{exc.message.zh}{details_zh}",
+            )
+        ) from None
+    document_id = next((o.document_id for o in outcomes if o.document_id), None)
+    document = session.get(ClearanceDocument, document_id) if document_id else owner
+    return type_name, guid, organisation_id, document
+
+
+def _type_from_name(name: str) -> str:
+    return name.split("_", 1)[0][:40] or "unknown"
+
+
+def poll_inbox(
+    session: Session, *, gateway: CustomsGateway, limit: int = 200, probe: Probe | None = None
+) -> PollReport:
+    """Apply waiting inbox files in name order; say which to archive and which to set aside.
+
+    A file already recorded (the run before crashed between commit and move) is only moved.
+    """
+    report = PollReport()
+    for incoming in gateway.receive(limit):
+        report.seen += 1
+        known = session.scalar(
+            select(Exchange).where(Exchange.direction == IN, Exchange.file_name == incoming.name)
+        )
+        if known is not None:
+            if known.state == APPLIED:
+                report.applied.append(incoming.name)
+            else:
+                reason = Bilingual(known.last_error or "", known.last_error_zh or "")
+                report.dead.append((incoming.name, reason))
+            continue
+        now = utcnow()
+        exchange = Exchange(
+            direction=IN,
+            file_name=incoming.name,
+            message_type=_type_from_name(incoming.name),
+            state=APPLIED,
+            attempts=1,
+            content=incoming.data or b"",
+            created_at=now,
+            updated_at=now,
+            done_at=now,
+        )
+        try:
+            if incoming.data is None:
+                raise _DeadLetter(incoming.problem or Bilingual("unreadable", "无法读取"))
+            type_name, guid, organisation_id, document = _apply(session, incoming.data)
+        except _DeadLetter as dead:
+            exchange.state = DEAD
+            exchange.last_error, exchange.last_error_zh = (
+                dead.reason.en[:2000],
+                dead.reason.zh[:2000],
+            )
+            session.add(exchange)
+            session.flush()
+            audit(
+                session,
+                LINK_ACTOR,
+                "customs.receipt.dead",
+                exchange,
+                None,
+                {"file_name": incoming.name, "reason": dead.reason.en},
+            )
+            report.dead.append((incoming.name, dead.reason))
+            continue
+        exchange.message_type, exchange.message_guid = type_name, guid
+        exchange.organisation_id = organisation_id
+        if document is not None:
+            exchange.document_id, exchange.document_version = document.id, document.version
+            exchange.order_no = document.order_no
+        session.add(exchange)
+        session.flush()
+        audit(
+            session,
+            LINK_ACTOR,
+            "customs.receipt.apply",
+            exchange,
+            organisation_id,
+            {"file_name": incoming.name, "document_id": exchange.document_id},
+        )
+        report.applied.append(incoming.name)
+        if probe is not None:
+            probe("inbox.applied")
+    return report

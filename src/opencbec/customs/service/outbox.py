@@ -1,0 +1,239 @@
+"""Declaring a ready set to customs (signed, optionally in a DxpMsg), and writing the outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from opencbec.clearance import service as clearance_service
+from opencbec.clearance.models import ClearanceDocument
+from opencbec.customs.gateway import CustomsGateway
+from opencbec.customs.models import DEAD, FAILED, OUT, QUEUED, WRITTEN, Exchange
+from opencbec.customs.service.common import LINK_ACTOR, MAX_ATTEMPTS, Envelope, audit, backoff
+from opencbec.errors import Conflict, FieldError, NotFound
+from opencbec.identity.rules import Principal
+from opencbec.kit.i18n import Bilingual
+from opencbec.kit.time import utcnow
+from opencbec.messages import ceb
+from opencbec.messages.ceb.dxp import encode_dxp, wrap
+
+
+def _party(head: Any, kind: clearance_service.Kind) -> tuple[str, str]:
+    # The enterprise that transmits the document: its declaring agent when it has one, else the
+    # first field of the document's key (ebpCode for orders, payCode for payments ...).
+    for code_field in ("agentCode", kind.key[0]):
+        code = getattr(head, code_field, None)
+        if code:
+            name = getattr(head, code_field.removesuffix("Code") + "Name", None)
+            return str(code), str(name or code)
+    return "", ""
+
+
+def build_message(document: ClearanceDocument, envelope: Envelope) -> tuple[str, str, bytes]:
+    """Return (message type, message guid, signed bytes) of a stored document."""
+    kind = clearance_service.BY_MESSAGE[document.message_type]
+    record = clearance_service.document_model(document)
+    message = ceb.skeleton(ceb.message_class(kind.message))
+    guid = str(uuid.uuid4()).upper()
+    message.guid = guid
+    current = getattr(message, kind.items)
+    setattr(message, kind.items, [record] if isinstance(current, list) else record)
+    head = getattr(record, kind.head) if kind.head else record
+    transfer = message.base_transfer
+    transfer.copCode, transfer.copName = _party(head, kind)
+    transfer.dxpMode, transfer.dxpId = "DXP", envelope.sender_id
+    data = ceb.sign(ceb.encode(message), envelope.signer)
+    if envelope.dxp:
+        wrapped = wrap(data, sender_id=envelope.sender_id, msg_type=kind.message)
+        wrapped.cop_msg_id = guid
+        wrapped.file_name = f"{kind.message}_{guid}.xml"
+        data = encode_dxp(wrapped)
+    return kind.message, guid, data
+
+
+class SetNotReady(Conflict):
+    """The set fails the pre-flight check: customs would refuse it."""
+
+
+def declare_set(
+    session: Session, *, principal: Principal, order_no: str, envelope: Envelope
+) -> list[Exchange]:
+    """Queue the documents of a ready set for customs, signed; documents already sent are skipped."""
+    result = clearance_service.preflight(session, principal=principal, order_no=order_no)
+    if not result.ready:
+        missing = [k for k, d in result.documents.items() if d is None]
+        raise SetNotReady(
+            Bilingual(
+                f"Order {order_no} is not ready to declare: {len(result.failures)} problem(s), "
+                f"{len(missing)} document(s) missing.",
+                f"订单 {order_no} 尚不能申报：{len(result.failures)} 个问题，缺少 {len(missing)} 份单证。",
+            ),
+            [
+                FieldError(f.fields[0] if f.fields else "set", f.detail, f.code)
+                for f in result.failures
+            ]
+            + [
+                FieldError(k, Bilingual("not received yet", "尚未收到"), "missing") for k in missing
+            ],
+        )
+    now = utcnow()
+    queued: list[Exchange] = []
+    for document in result.documents.values():
+        assert document is not None
+        sent = session.scalar(
+            select(Exchange.id).where(
+                Exchange.direction == OUT,
+                Exchange.document_id == document.id,
+                Exchange.document_version == document.version,
+                Exchange.state != DEAD,
+            )
+        )
+        if sent is not None:
+            continue
+        message_type, guid, data = build_message(document, envelope)
+        exchange = Exchange(
+            direction=OUT,
+            message_type=message_type,
+            message_guid=guid,
+            file_name=f"{message_type}_{guid}.xml",
+            organisation_id=document.organisation_id,
+            document_id=document.id,
+            document_version=document.version,
+            order_no=order_no,
+            state=QUEUED,
+            attempts=0,
+            next_attempt_at=now,
+            content=data,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(exchange)
+        session.flush()
+        audit(
+            session,
+            principal.actor,
+            "customs.message.queue",
+            exchange,
+            document.organisation_id,
+            {"file_name": exchange.file_name, "document_id": document.id},
+        )
+        queued.append(exchange)
+    if not queued:
+        raise Conflict(
+            Bilingual(
+                f"Every document of order {order_no} has already been sent to customs.",
+                f"订单 {order_no} 的单证均已发往海关。",
+            ),
+            [FieldError("order_no", Bilingual("already declared", "已申报"), "already_declared")],
+        )
+    return queued
+
+
+# --- the outbox ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class FlushReport:
+    """What one pass over the outbox queue did."""
+
+    written: int = 0
+    already: int = 0  # written before a crash, found in the folders: marked, not written again
+    failed: int = 0
+    dead: int = 0
+
+
+def flush_outbox(
+    session: Session, *, gateway: CustomsGateway, now: dt.datetime | None = None, limit: int = 500
+) -> FlushReport:
+    """Write due queued (and failed) messages to the outbox; a failure waits with backoff."""
+    now = now or utcnow()
+    report = FlushReport()
+    due = session.scalars(
+        select(Exchange)
+        .where(
+            Exchange.direction == OUT,
+            Exchange.state.in_([QUEUED, FAILED]),
+            Exchange.next_attempt_at <= now,
+        )
+        .order_by(Exchange.id)
+        .limit(limit)
+    )
+    for exchange in list(due):
+        exchange.attempts += 1
+        exchange.updated_at = now
+        try:
+            fresh = gateway.send(exchange.content, exchange.file_name)
+        except (OSError, ValueError) as exc:
+            _fail(session, exchange, exc, now, report)
+            continue
+        exchange.state, exchange.done_at, exchange.next_attempt_at = WRITTEN, now, None
+        exchange.last_error = exchange.last_error_zh = None
+        if fresh:
+            report.written += 1
+        else:
+            report.already += 1
+        audit(
+            session,
+            LINK_ACTOR,
+            "customs.message.write",
+            exchange,
+            exchange.organisation_id,
+            {"file_name": exchange.file_name, "attempts": exchange.attempts},
+        )
+    session.flush()
+    return report
+
+
+def _fail(
+    session: Session, exchange: Exchange, exc: Exception, now: dt.datetime, report: FlushReport
+) -> None:
+    give_up = exchange.attempts >= MAX_ATTEMPTS
+    exchange.state = DEAD if give_up else FAILED
+    exchange.next_attempt_at = None if give_up else now + backoff(exchange.attempts)
+    exchange.last_error = f"writing to the outbox failed: {exc}"[:2000]
+    exchange.last_error_zh = f"写入发件箱失败：{exc}"[:2000]
+    if give_up:
+        report.dead += 1
+    else:
+        report.failed += 1
+    audit(
+        session,
+        LINK_ACTOR,
+        "customs.message.fail",
+        exchange,
+        exchange.organisation_id,
+        {"attempts": exchange.attempts, "error": exchange.last_error, "gave_up": give_up},
+    )
+
+
+def retry(session: Session, *, principal: Principal, exchange_id: int) -> Exchange:
+    """Send a failed (or given-up) outgoing message again at the next run."""
+    exchange = session.get(Exchange, exchange_id)
+    if exchange is None or exchange.organisation_id != principal.organisation_id:
+        raise NotFound()
+    if exchange.direction != OUT or exchange.state not in (FAILED, DEAD):
+        raise Conflict(
+            Bilingual(
+                "Only a message that could not be written can be retried.",
+                "只有写入失败的报文可以重试。",
+            ),
+            [FieldError("state", Bilingual(exchange.state, exchange.state), "not_failed")],
+        )
+    now = utcnow()
+    exchange.state, exchange.next_attempt_at, exchange.attempts = QUEUED, now, 0
+    exchange.updated_at = now
+    session.flush()
+    audit(
+        session,
+        principal.actor,
+        "customs.message.retry",
+        exchange,
+        exchange.organisation_id,
+        {"file_name": exchange.file_name},
+    )
+    return exchange
