@@ -207,7 +207,7 @@ def test_goods_without_duty_refund_or_licence_need_no_application(
     export_inventory(session, seller, "SUMF3", [TOY], head={"statisticsFlag": "B"})
     preview = service.preview_month(session, principal=seller, month="2026-11")
     assert sorted(line.why for g in preview.groups for line in g.lines) == sorted(
-        [service.summary.HAS_LICENCE, service.summary.DECLARED_B]
+        [service.summary_groups.HAS_LICENCE, service.summary_groups.DECLARED_B]
     )
 
 
@@ -216,7 +216,9 @@ def test_without_refund_rates_every_line_needs_an_application(session: Session) 
     export_inventory(session, seller, "SUMG1", [TOY])
     preview = service.preview_month(session, principal=seller, month="2026-11")
     assert not preview.refund_rates_loaded
-    assert [line.why for line in preview.groups[0].lines] == [service.summary.NO_REFUND_TABLE]
+    assert [line.why for line in preview.groups[0].lines] == [
+        service.summary_groups.NO_REFUND_TABLE
+    ]
 
 
 def test_an_inventory_without_a_customs_number_is_held_back(

@@ -84,11 +84,11 @@ SUMMARY_FLAG_LABELS = {
     "2": N_("By consignor and producer/seller"),
 }
 WHY_LABELS = {
-    service.summary.NO_REFUND_TABLE: service.summary.NO_REFUND_TABLE,
-    service.summary.HAS_REFUND: service.summary.HAS_REFUND,
-    service.summary.HAS_LICENCE: service.summary.HAS_LICENCE,
-    service.summary.DECLARED_B: service.summary.DECLARED_B,
-    service.summary.STATISTICS: service.summary.STATISTICS,
+    service.summary_groups.NO_REFUND_TABLE: service.summary_groups.NO_REFUND_TABLE,
+    service.summary_groups.HAS_REFUND: service.summary_groups.HAS_REFUND,
+    service.summary_groups.HAS_LICENCE: service.summary_groups.HAS_LICENCE,
+    service.summary_groups.DECLARED_B: service.summary_groups.DECLARED_B,
+    service.summary_groups.STATISTICS: service.summary_groups.STATISTICS,
 }
 
 
@@ -173,7 +173,5 @@ def summary_todos(session: Session, principal: Principal) -> list[TodoItem]:
             f"/clearance/summary/{due.month}",
             {"month": due.month, "n": due.pending, "deadline": due.deadline.isoformat()},
         )
-        for due in service.due_months(
-            session, principal=principal, today=service.summary.china_today()
-        )
+        for due in service.due_months(session, principal=principal)
     ]

@@ -76,27 +76,31 @@ from opencbec.clearance.service.preflight import (
     sets_not_ready,
 )
 from opencbec.clearance.service.summary import (
+    MonthStatus,
+    PrepareReport,
+    due_months,
+    months,
+    prepare_applications,
+    track_release,
+)
+from opencbec.clearance.service.summary_groups import (
     SUMMARY_FLAGS,
-    ApplicationDetail,
-    ApplicationRow,
     CandidateLine,
     Group,
     GroupKey,
     MonthPreview,
-    MonthStatus,
-    PrepareReport,
-    application_detail,
     customs_numbers,
     deadline_of,
-    due_months,
-    link_result,
-    list_applications,
-    months,
     parse_month,
-    prepare_applications,
     preview_month,
     statistics_only,
-    track_release,
+)
+from opencbec.clearance.service.summary_results import (
+    ApplicationDetail,
+    ApplicationRow,
+    application_detail,
+    link_result,
+    list_applications,
 )
 
 __all__ = [

@@ -39,7 +39,8 @@ from opencbec.clearance.service.follow_up_checks import (
     tally_faults,
     text,
 )
-from opencbec.clearance.service.summary import app_time, customs_numbers, new_guid, number_of
+from opencbec.clearance.service.summary import app_time, new_guid
+from opencbec.clearance.service.summary_groups import customs_numbers, number_of
 from opencbec.errors import Conflict, FieldError, InvalidInput, NotFound
 from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import N_, Bilingual

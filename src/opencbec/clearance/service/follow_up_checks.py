@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from opencbec.clearance.models import ClearanceDocument, FollowUp
-from opencbec.clearance.service.summary import RELEASED, customs_numbers, number_of
+from opencbec.clearance.service.summary_groups import RELEASED, customs_numbers, number_of
 from opencbec.errors import FieldError
 from opencbec.identity.models import OrgRole
 from opencbec.identity.rules import Principal

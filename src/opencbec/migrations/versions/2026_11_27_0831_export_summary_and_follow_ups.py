@@ -23,14 +23,16 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _json() -> sa.types.TypeEngine[object]:
-    return sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
-
-
 def upgrade() -> None:
     """Add the receipts' numbers and the summary and follow-up tables."""
     with op.batch_alter_table("clearance_receipts") as batch:
-        batch.add_column(sa.Column("numbers", _json(), nullable=True))
+        batch.add_column(
+            sa.Column(
+                "numbers",
+                sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+                nullable=True,
+            )
+        )
     op.create_table(
         "clearance_summary_candidates",
         sa.Column("id", sa.Integer(), nullable=False),
