@@ -601,3 +601,42 @@ def test_the_follow_up_api(client: TestClient, session: Session) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for path in ("cancellation", "return", "export-return", "return-tally"):
         assert f"/api/v1/clearance/documents/{{document_id}}/{path}" in paths
+
+
+def test_an_export_return_refused_by_customs_is_asked_again_as_a_change(
+    session: Session, seller: Principal
+) -> None:
+    inventory = export_inventory(session, seller, "FUV1", [BRAKES])
+    first = service.request_export_return(
+        session,
+        principal=seller,
+        inventory_id=inventory.id,
+        reason="undeliverable",
+        transport=TRANSPORT,
+    )
+    receipt(session, seller, first, "100")
+    again = service.request_export_return(
+        session,
+        principal=seller,
+        inventory_id=inventory.id,
+        reason="quality",
+        transport=TRANSPORT,
+    )
+    assert (again.id, again.version) == (first.id, 2)
+    assert again.content["invt_refund_head"]["reason"] == "商品质量问题"
+    assert len(service.follow_ups(session, inventory_ids=[inventory.id])) == 1
+
+
+def test_a_return_needs_the_inventory_number(session: Session, seller: Principal) -> None:
+    inventory = import_inventory(session, seller, "FUW1", "800", number=False)
+    with pytest.raises(Conflict) as unnumbered:
+        service.request_import_return(
+            session, principal=seller, inventory_id=inventory.id, reason="quality"
+        )
+    assert _codes(unnumbered) == [("invtNo", "not_numbered")]
+
+
+def test_a_legal_quantity_is_shared_with_the_part_returned() -> None:
+    share = service.follow_up._share
+    assert share({"qty": "4", "qty1": "10"}, "qty1", Decimal(1)) == Decimal("2.50000")
+    assert share({"qty": "0", "qty1": "3"}, "qty1", Decimal(1)) == Decimal(3)

@@ -595,3 +595,30 @@ def test_the_summary_api(client: TestClient, session: Session) -> None:
     )
     paths = client.get("/openapi.json").json()["paths"]
     assert "/api/v1/clearance/summary/{month}/applications" in paths
+
+
+def test_an_inventory_split_across_rounds_keeps_its_prepared_lines(
+    session: Session, seller: Principal
+) -> None:
+    document = export_inventory(session, seller, "SUMV1", [BRAKES, CRANE])
+    first = service.prepare_applications(session, principal=seller, month="2026-11", round_size=1)
+    assert (len(first.applications), first.groups_left, first.inventories_done) == (1, 1, 0)
+    preview = service.preview_month(session, principal=seller, month="2026-11")
+    # Groups go in key order: the crane's code (line 2) sorts before the brakes' (line 1).
+    assert [line.gnum for g in preview.groups for line in g.lines] == [1]
+    second = service.prepare_applications(session, principal=seller, month="2026-11")
+    assert (second.finished, second.inventories_done) == (True, 1)
+    lines = session.scalars(select(SummaryLine).where(SummaryLine.inventory_id == document.id))
+    assert sorted(line.gnum for line in lines) == [1, 2]
+
+
+def test_a_month_needs_an_export_date() -> None:
+    for ie_date, month in (("20261105", "2026-11"), ("", None), ("2026110X", None)):
+        document = ClearanceDocument(content={"inventory_head": {"ieDate": ie_date}})
+        assert service.summary_groups.month_of(document) == month
+
+
+def test_a_flat_documents_numbers_are_read_from_itself() -> None:
+    document = ClearanceDocument(id=1, content={"invtNo": "A1"})
+    assert service.summary_groups.number_of(document, {}, "invtNo") == "A1"
+    assert service.summary_groups.number_of(document, {1: {"invtNo": "B2"}}, "invtNo") == "B2"

@@ -417,6 +417,14 @@ def request_export_return(
     rh.loctNo = text(head_of(inventory), "loctNo") or None
     # tradeMode: the PDF says 9661, the XSD 9610 and optional (spec §11 item 8): left out.
     rh.coElNo, rh.tradeMode, rh.ieFlag, rh.reason, rh.note = _cop_no("RE"), None, "I", written, None
+    # Customs keys an export return by agent and invtNo: after a refusal, the return is changed.
+    refused = session.scalar(
+        select(ClearanceDocument.id).where(
+            ClearanceDocument.kind == "export_return",
+            ClearanceDocument.business_key == f"{rh.agentCode}|{rh.invtNo}",
+        )
+    )
+    rh.appType = "2" if refused is not None else "1"
     template = refund.invt_refund_list[0]
     refund.invt_refund_list = [
         type(template)(

@@ -281,10 +281,8 @@ def pending_inventories(
 
 
 def _decimal(value: Any) -> Decimal:
-    try:
-        return Decimal(str(value if value is not None else 0))
-    except ArithmeticError:
-        return Decimal(0)
+    # Stored lines passed the XSD (N19,5), so their numbers read as decimals.
+    return Decimal(str(value if value is not None else 0))
 
 
 def preview_month(
