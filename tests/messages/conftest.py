@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -20,6 +21,15 @@ CONFORMANCE = (
 SKIP_REASON = (
     f"official CEB conformance set not found at {CONFORMANCE} (needs ../shared beside the repo)"
 )
+
+
+def broken(data: bytes, old: bytes, new: bytes, *, every: bool = False) -> bytes:
+    """Return `data` with element `old` renamed to `new` (start and end tags) or, for text
+    that is not a `dxp:` name, the first `old` replaced."""
+    if not old.startswith(b"dxp:"):
+        return data.replace(old, new, 1)
+    tag = re.compile(rb"<(/?)" + re.escape(old) + rb"([ >])")
+    return tag.sub(rb"<\1" + new + rb"\2", data, count=0 if every else 2)
 
 
 @dataclass(frozen=True)

@@ -331,7 +331,7 @@ def test_date_table_agrees_with_the_calendar() -> None:
 
     def calendar_ok(value: str) -> bool:
         try:
-            datetime(*(int(value[a:b] or 0) for a, b in ((0, 4), (4, 6), (6, 8), (8, 10))))
+            datetime(int(value[:4]), int(value[4:6]), int(value[6:8]))
         except ValueError:
             return False
         return True
