@@ -21,6 +21,7 @@ from opencbec.goods import cli as goods_cli
 from opencbec.identity import service as identity_service
 from opencbec.identity.models import Department, Organisation, OrgRole
 from opencbec.messages.ceb import cli as ceb_cli
+from opencbec.simulator import cli as simulator_cli
 
 app = typer.Typer(
     help="OpenCBEC — CBEC pilot-zone service platform / 跨境电商综试区线上综合服务平台",
@@ -40,6 +41,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(demo_app, name="demo")
 app.add_typer(goods_cli.app, name="codes")
 app.add_typer(ceb_cli.app, name="ceb")
+app.add_typer(simulator_cli.app, name="customs-sim")
 app.add_typer(customs_cli.app, name="link")
 
 

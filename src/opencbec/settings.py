@@ -136,6 +136,14 @@ class Settings(BaseSettings):
         description="The platform's DXP id (SenderId, dxpId) assigned by the E-port data centre.",
     )
 
+    run_simulator: bool = Field(
+        default=False,
+        description=(
+            "Run the customs simulator (海关模拟器, not customs) in the web process, answering the "
+            "exchange outbox under var_dir; it can also be started from its page."
+        ),
+    )
+
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:
         if self.env is Environment.PROD:
