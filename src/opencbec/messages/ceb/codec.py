@@ -18,6 +18,8 @@ from opencbec.messages.ceb.spec import CLARK, NS, ROOTS, FieldSpec, Kind, Record
 _M = TypeVar("_M")
 _ROOT_ALIAS: Final = re.compile(r"CEB\d{3}")
 _NSMAP: Final = {"ceb": NS}
+# The (model attribute, XML name) of each root's XML attributes, by model.
+_ATTRIBUTES: dict[type, tuple[tuple[str, str], ...]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +54,9 @@ def message_class(code: str) -> type:
 def decode_tree(root: etree._Element) -> Decoded:
     """Decode an already parsed (trusted or hardened) element tree."""
     issues: list[CebIssue] = []
-    qname = etree.QName(root)
-    name = qname.localname
-    if qname.namespace != NS:
+    tag = root.tag
+    if type(tag) is not str or not tag.startswith(CLARK):
+        name = etree.QName(root).localname
         raise CebDecodeError(
             [
                 issue(
@@ -65,6 +67,7 @@ def decode_tree(root: etree._Element) -> Decoded:
                 )
             ]
         )
+    name = tag[len(CLARK) :]
     if name not in ROOTS and _ROOT_ALIAS.fullmatch(name) and name + "Message" in ROOTS:
         issues.append(
             issue(
@@ -89,10 +92,14 @@ def decode_tree(root: etree._Element) -> Decoded:
         )
     spec = spec_of(cls)
     message = decode_record(root, spec, "", issues)
-    for fs in spec.fields:
-        if fs.attribute:
-            setattr(message, fs.attr, root.get(fs.name))
-    for key in root.attrib:
+    attributes = _ATTRIBUTES.get(cls)
+    if attributes is None:
+        attributes = _ATTRIBUTES[cls] = tuple(
+            (fs.attr, fs.name) for fs in spec.fields if fs.attribute
+        )
+    for attr, xml_name in attributes:
+        setattr(message, attr, root.get(xml_name))
+    for key in root.keys():  # noqa: SIM118 - an element's attribute names, not a dict
         attr = key.decode() if isinstance(key, bytes) else key
         if attr not in ("guid", "version"):
             issues.append(
