@@ -115,10 +115,12 @@ def _bearer(request: Request) -> str | None:
 
 @contextmanager
 def _touching(request: Request, session: Session) -> Iterator[Session]:
-    # A write request's session holds SQLite's write lock from its first statement (BEGIN
-    # IMMEDIATE): a second writer would wait on it until busy_timeout and fail, so the touch joins
-    # the request's transaction. A read request's session cannot write: the touch gets its own.
-    if request.method not in SAFE_METHODS:
+    # On SQLite a write request's session holds the database's write lock from its first statement
+    # (BEGIN IMMEDIATE): a second writer would wait on it until busy_timeout and fail, so the touch
+    # joins the request's transaction. Elsewhere (PostgreSQL, row locks) the touch commits on its
+    # own at once: held until the request ends, the row lock made concurrent requests of the same
+    # session wait on each other. A read request's session cannot write: the touch gets its own.
+    if request.method not in SAFE_METHODS and session.get_bind().dialect.name == "sqlite":
         yield session
         return
     with database_of(request).session(write=True) as touch:

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from opencbec.clearance import service
-from opencbec.clearance.models import ClearanceDocument
+from opencbec.clearance.models import ClearanceDocument, SetCheck
 from opencbec.demo import service as demo_service
-from opencbec.errors import InvalidInput
+from opencbec.errors import InvalidInput, NotFound
 from opencbec.identity import service as identity_service
 from opencbec.identity.models import User
 from opencbec.identity.rules import Principal
@@ -136,6 +136,8 @@ def test_a_signature_by_an_expired_certificate_is_refused(
 def test_each_arrival_keeps_the_sets_check_current(session: Session, seller: Principal) -> None:
     order, payment, waybill, inventory = import_set_xml("UP2026112700006")
     _upload(session, seller, [order])
+    # Nothing is kept until the set is complete; the list works out what is missing.
+    assert session.scalar(select(func.count()).where(SetCheck.order_no == "UP2026112700006")) == 0
     [check] = [
         c for c in service.sets_not_ready(session, principal=seller) if c.order_no.startswith("UP")
     ]
@@ -149,13 +151,22 @@ def test_each_arrival_keeps_the_sets_check_current(session: Session, seller: Pri
     assert check.failures[0]["fix"]["zh"]
     stranger = principal_of(session, make_user(session, make_org(session)))
     assert service.sets_not_ready(session, principal=stranger) == []
-    _upload(session, seller, [payment, waybill, inventory])
-    session.refresh(check)
-    assert check.ready
-    assert check.failures == []
+    with pytest.raises(NotFound):
+        service.kept_check(session, principal=seller, order_no="UP2026112700006")
+    _upload(session, seller, [payment, waybill])
+    [check] = [
+        c for c in service.sets_not_ready(session, principal=seller) if c.order_no.startswith("UP")
+    ]
+    assert [f["code"] for f in check.failures] == ["IMP_MISSING_INVENTORY"]
+    _upload(session, seller, [inventory])
+    kept = service.kept_check(session, principal=seller, order_no="UP2026112700006")
+    assert kept.ready
+    assert kept.failures == []
     assert "UP2026112700006" not in [
         c.order_no for c in service.sets_not_ready(session, principal=seller)
     ]
+    with pytest.raises(NotFound):
+        service.kept_check(session, principal=stranger, order_no="UP2026112700006")
 
 
 def test_an_export_waybill_arriving_last_completes_its_set(

@@ -180,4 +180,9 @@ def test_pre_flight_year_to_date_reads_the_ledger_without_the_set_under_check(
     )
     assert own.annual_used(BUYER, 2026) == Decimal("200.00")
     _receipt(session, broker, "Y2", "100", "20261111120000000")
-    assert own.annual_used(BUYER, 2026) == 0
+    # A reference answers for one check; the next check sees the rejection.
+    assert own.annual_used(BUYER, 2026) == Decimal("200.00")
+    again = clearance_service.DatabaseReference(
+        session, dt.date(2026, 11, 27), exclude_order_no="OY1"
+    )
+    assert again.annual_used(BUYER, 2026) == 0

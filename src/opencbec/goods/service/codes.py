@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from opencbec.audit import service as audit_service
@@ -290,13 +290,19 @@ def _row_values(
     }
 
 
+# Built once: the pre-flight check looks codes up for every goods line, and building the
+# statement costs more than running it.
+_LOOKUP: Final = select(ReferenceCode).where(
+    ReferenceCode.table_name == bindparam("table"),
+    ReferenceCode.code == bindparam("code"),
+    ReferenceCode.valid_from <= bindparam("on"),
+    or_(ReferenceCode.valid_to.is_(None), ReferenceCode.valid_to > bindparam("on")),
+)
+
+
 def lookup(session: Session, *, table: str, code: str, on: dt.date) -> ReferenceCode | None:
     """Return the row of `code` in `table` in force on `on`."""
-    return session.scalar(
-        select(ReferenceCode).where(
-            ReferenceCode.table_name == table, ReferenceCode.code == code, _in_force(on)
-        )
-    )
+    return session.scalar(_LOOKUP, {"table": table, "code": code, "on": on})
 
 
 def history(session: Session, *, table: str, code: str) -> list[ReferenceCode]:
