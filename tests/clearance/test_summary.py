@@ -622,3 +622,17 @@ def test_a_flat_documents_numbers_are_read_from_itself() -> None:
     document = ClearanceDocument(id=1, content={"invtNo": "A1"})
     assert service.summary_groups.number_of(document, {}, "invtNo") == "A1"
     assert service.summary_groups.number_of(document, {1: {"invtNo": "B2"}}, "invtNo") == "B2"
+
+
+def test_preparing_an_empty_month_says_so(client: TestClient, session: Session) -> None:
+    user = make_user(session, make_org(session))
+    log_in(client, user.username)
+    token = csrf_from(client.get("/clearance/summary/2026-10").text)
+    page = client.post(
+        "/clearance/summary/2026-10/prepare",
+        data={"csrf_token": token},
+        headers={"accept-language": "en"},
+    )
+    assert page.status_code == 200
+    assert "0 of 0 released inventories prepared" in page.text
+    assert "Every group of the month is prepared." in page.text

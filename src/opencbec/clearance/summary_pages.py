@@ -136,16 +136,16 @@ def summary_prepare(
             error=exc,
             status_code=exc.status,
         )
-    total = report.inventories_done + report.inventories_left
-    status = next(m for m in service.months(session, principal=principal) if m.month == month)
+    # A month with no released inventory at all has no row: nothing done, nothing left.
+    counts = {m.month: (m.done, m.pending) for m in service.months(session, principal=principal)}
+    done, pending = counts.get(month, (0, 0))
     return render(
         request,
         "clearance/summary_progress.html",
         {
             "report": report,
-            "done": status.done,
-            "total": status.done + status.pending,
-            "round_total": total,
+            "done": done,
+            "total": done + pending,
             "form": {
                 "summary_flag": summary_flag,
                 "decl_agent_code": decl_agent_code,
