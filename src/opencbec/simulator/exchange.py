@@ -51,9 +51,10 @@ class Exchange:
             if p.is_file() and not p.name.endswith(".tmp") and not p.name.startswith(".")
         )
 
-    def write_inbox(self, name: str, data: bytes) -> Path:
-        """Write a receipt atomically: `<name>.tmp`, fsync, rename, fsync the folder."""
-        return write_atomic(self.inbox, name, data)
+    def write_inbox(self, receipts: list[tuple[str, bytes]]) -> None:
+        """Write receipts atomically: each `<name>.tmp` fsync'ed and renamed, then the folder
+        fsync'ed once for the batch."""
+        write_atomic(self.inbox, receipts)
 
     def consume(self, path: Path) -> Path:
         """Move an answered outbox file to the archive (a name already there gets a suffix)."""
@@ -67,19 +68,18 @@ class Exchange:
         return target
 
 
-def write_atomic(folder: Path, name: str, data: bytes) -> Path:
-    """Write `data` to `folder/name` so a reader never sees a partial file."""
+def write_atomic(folder: Path, files: list[tuple[str, bytes]]) -> None:
+    """Write each (name, data) to `folder` so a reader never sees a partial file."""
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / (name + ".tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    target = folder / name
-    os.replace(tmp, target)
+    for name, data in files:
+        tmp = folder / (name + ".tmp")
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, folder / name)
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
-    return target

@@ -137,13 +137,11 @@ class Simulator:
 
     def flush_due(self) -> int:
         """Write every receipt that has fallen due to the inbox; return how many."""
-        now = self.clock().timestamp()
-        written = 0
-        for receipt_id, name, data in self.state.due(now):
-            self.exchange.write_inbox(name, data)
-            self.state.mark_written(receipt_id)
-            written += 1
-        return written
+        due = self.state.due(self.clock().timestamp())
+        if due:
+            self.exchange.write_inbox([(name, data) for _, name, data in due])
+            self.state.mark_written([receipt_id for receipt_id, _, _ in due])
+        return len(due)
 
     def _take(self, path: Path, report: Report) -> None:
         try:
@@ -588,3 +586,13 @@ def _root_name(data: bytes) -> str:
         return str(etree.QName(parse(data)).localname)[:15]
     except (ceb.CebError, ValueError):
         return "Unknown"
+
+
+def answer_folders(root: Path, *, config: Config | None = None) -> int:
+    """Answer an exchange folder once (every receipt due now is written); return how many
+    messages were taken. For scripts and benchmarks; the state stays under `root/simulator`."""
+    sim = Simulator(root, config=config)
+    try:
+        return sim.run_once().received
+    finally:
+        sim.close()

@@ -207,10 +207,12 @@ class State:
         )
         return [(i, name, bytes(data)) for i, name, data in rows.fetchall()]
 
-    def mark_written(self, receipt_id: int) -> None:
-        """Record a receipt as written to the inbox."""
+    def mark_written(self, receipt_ids: list[int]) -> None:
+        """Record receipts as written to the inbox."""
         with self.transaction():
-            self._db.execute("UPDATE schedule SET written = 1 WHERE id = ?", (receipt_id,))
+            self._db.executemany(
+                "UPDATE schedule SET written = 1 WHERE id = ?", [(i,) for i in receipt_ids]
+            )
 
     def answered_by_type(self) -> dict[str, tuple[int, int]]:
         """Return, per receipt root, how many were written and how many are still due."""
