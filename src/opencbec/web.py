@@ -299,6 +299,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         simulator_pages,
         appointments_pages,
         appointments_routes,
+        customs_pages,
+        customs_routes,
     ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
