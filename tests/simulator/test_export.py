@@ -115,6 +115,7 @@ def test_transport_documents_and_the_summary_application(
     heads = [m.summary_result[0].summary_result_head for m in results]
     assert {h.sumNo for h in heads} == {sum_no}
     assert {h.msgCount for h in heads} == {2}
+    assert all("海关模拟器" in str(h.note) for h in heads)
     assert len({h.entryId for h in heads}) == 2
     lines = {
         (x.invtNo, x.gnum, x.gcode)

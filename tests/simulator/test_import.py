@@ -56,6 +56,7 @@ def test_a_consistent_import_set_is_released_with_a_tax_bill(
     assert head.valueAddedTax == Decimal("77.90")
     assert head.customsTax == Decimal(0)
     assert head.status == "1"
+    assert "customs simulator" in str(head.note)
     assert sorted(p.name for p in sim.exchange.archive.iterdir()) == report.files
     assert list(sim.exchange.outbox.iterdir()) == []
 

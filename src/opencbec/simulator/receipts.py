@@ -15,6 +15,8 @@ from typing import Any, Final
 from opencbec.messages import ceb
 from opencbec.messages.ceb.spec import Kind, spec_of
 
+# Documents it issues say where they come from; receipts keep the real returnInfo conventions.
+SIMULATED: Final = "海关模拟器签发，无法律效力 / issued by the customs simulator, no legal effect"
 _NAMESPACE: Final = uuid.UUID("6f0b4a52-6c1d-4f49-9a55-c3e3f3c9a1d0")
 # XML 1.0 refuses these characters even as references; CEB900 must still quote a hostile file.
 _XML_INVALID: Final = {c: None for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)}
@@ -140,6 +142,7 @@ def tax_bill(
         valueAddedTax=sum((x.vat for x in lines), zero),
         consumptionTax=sum((x.consumption for x in lines), zero),
         status="1",
+        note=SIMULATED,
         assureCode=head.assureCode,
         ebcCode=head.ebcCode,
         logisticsCode=head.logisticsCode,
@@ -213,6 +216,7 @@ def summary_result(
         netWeight=net,
         msgCount=seq[1],
         msgSeqNo=seq[0],
+        note=SIMULATED,
     )
     return cls(
         guid=guid,
