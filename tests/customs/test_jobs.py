@@ -105,15 +105,23 @@ def test_the_link_task_logs_what_it_did(
     assert "customs link: LinkRun(written=4" in caplog.text
 
 
-def test_link_once_and_run_from_the_command_line(
+@pytest.fixture
+def environment(
     fresh_databases: FreshDatabases, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+) -> Path:
+    """A migrated empty database and a var_dir, named by the environment as in production."""
     url = fresh_databases.new_url()
     engine = build_engine(url)
     upgrade_engine(engine)
     engine.dispose()
     monkeypatch.setenv("OPENCBEC_DATABASE_URL", url)
     monkeypatch.setenv("OPENCBEC_VAR_DIR", str(tmp_path))
+    monkeypatch.delenv(jobs.CRASH_ENV, raising=False)
+    return tmp_path
+
+
+def test_link_once_and_run_from_the_command_line(environment: Path) -> None:
+    tmp_path = environment
     runner = CliRunner()
     (tmp_path / "exchange" / "inbox").mkdir(parents=True)
     (tmp_path / "exchange" / "inbox" / "CEB622Message_X.xml").write_bytes(b"junk")
@@ -128,20 +136,11 @@ def test_link_once_and_run_from_the_command_line(
 
 
 def test_the_module_entry_runs_the_link_once(
-    fresh_databases: FreshDatabases,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    environment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from opencbec.customs.__main__ import main
 
-    url = fresh_databases.new_url()
-    engine = build_engine(url)
-    upgrade_engine(engine)
-    engine.dispose()
-    monkeypatch.setenv("OPENCBEC_DATABASE_URL", url)
-    monkeypatch.setenv("OPENCBEC_VAR_DIR", str(tmp_path))
-    monkeypatch.delenv(jobs.CRASH_ENV, raising=False)
+    del environment
     main()
     assert "LinkRun(written=0" in capsys.readouterr().out
 
