@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import bindparam, distinct, func, select
 from sqlalchemy.orm import Session
 
 from opencbec.clearance.models import ClearanceDocument, SetCheck
@@ -187,16 +187,21 @@ def preflight(
     return result
 
 
+# Only the set's own documents: a cancellation or return naming the order is not one of them.
+# Statements on the arrival path are built once: building one costs more than running it.
+_SET_DOCUMENTS: Final = select(ClearanceDocument).where(
+    ClearanceDocument.order_no == bindparam("order_no"),
+    ClearanceDocument.kind.in_([k.name for k in KINDS if k.set_member]),
+)
+_IMPORT_KINDS_PRESENT: Final = select(func.count(distinct(ClearanceDocument.kind))).where(
+    ClearanceDocument.order_no == bindparam("order_no"),
+    ClearanceDocument.kind.in_([k.name for k in KINDS if k.set_member and k.direction == "import"]),
+)
+_CHECK_OF: Final = select(SetCheck).where(SetCheck.order_no == bindparam("order_no"))
+
+
 def _documents_of(session: Session, order_no: str) -> list[ClearanceDocument]:
-    # Only the set's own documents: a cancellation or return naming the order is not one of them.
-    members = [k.name for k in KINDS if k.set_member]
-    return list(
-        session.scalars(
-            select(ClearanceDocument).where(
-                ClearanceDocument.order_no == order_no, ClearanceDocument.kind.in_(members)
-            )
-        )
-    )
+    return list(session.scalars(_SET_DOCUMENTS, {"order_no": order_no}))
 
 
 def _check(
@@ -246,7 +251,7 @@ def _record(session: Session, result: Preflight) -> SetCheck:
         "export" if any(BY_NAME[k].direction == "export" for k in result.documents) else "import"
     )
     failures = _as_json(result.failures)
-    check = session.scalar(select(SetCheck).where(SetCheck.order_no == result.order_no))
+    check = session.scalar(_CHECK_OF, {"order_no": result.order_no})
     if check is None:
         check = SetCheck(order_no=result.order_no)
         session.add(check)
@@ -353,12 +358,7 @@ def _recheck_on_arrival(
         return
     order_no = document.order_no
     if document.kind in _IMPORT_MEMBERS and order_no:
-        present = session.scalar(
-            select(func.count(distinct(ClearanceDocument.kind))).where(
-                ClearanceDocument.order_no == order_no,
-                ClearanceDocument.kind.in_(list(_IMPORT_MEMBERS)),
-            )
-        )
+        present = session.scalar(_IMPORT_KINDS_PRESENT, {"order_no": order_no})
         if (present or 0) < len(_IMPORT_MEMBERS):
             return  # `sets_not_ready` names what is missing; the check runs when all are in
     if document.kind == "export_waybill":  # joins its set through the inventory's logistics key

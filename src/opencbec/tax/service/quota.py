@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -70,14 +70,19 @@ def _locked_account(session: Session, key: str, year: int) -> QuotaAccount:
         buyer_hash=key, year=year, reserved=Decimal(0), consumed=Decimal(0)
     )
     session.execute(insert_stmt.on_conflict_do_nothing(index_elements=["buyer_hash", "year"]))
-    account = session.scalar(
-        select(QuotaAccount)
-        .where(QuotaAccount.buyer_hash == key, QuotaAccount.year == year)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    account = session.scalar(_LOCK_ACCOUNT, {"key": key, "year": year})
     assert account is not None
     return account
+
+
+# Built once: each declared inventory runs these, and building a statement costs more than running it.
+_LOCK_ACCOUNT: Final = (
+    select(QuotaAccount)
+    .where(QuotaAccount.buyer_hash == bindparam("key"), QuotaAccount.year == bindparam("year"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+_ENTRY_BY_KEY: Final = select(QuotaEntry).where(QuotaEntry.document_key == bindparam("key"))
 
 
 def reserve_quota(
@@ -94,7 +99,7 @@ def reserve_quota(
 
     `name` (the inventory's buyerName) is kept only as a hash, for the consumer quota page.
     """
-    existing = session.scalar(select(QuotaEntry).where(QuotaEntry.document_key == document_key))
+    existing = session.scalar(_ENTRY_BY_KEY, {"key": document_key})
     if existing is not None:
         return existing
     account = _locked_account(session, buyer_hash(id_number), year)
