@@ -110,6 +110,8 @@ class Figures:
     link_seconds: float
     direct_seconds: float
     receipts_applied: int
+    link_applied: int
+    link_dead: int
 
     @property
     def link_rate(self) -> float:
@@ -135,8 +137,11 @@ def through_link(
     settings: Settings,
     orders: Sequence[str],
     answer: Callable[[Path], int],
-) -> float:
-    """Declare each set, then run the link and the answerer until every receipt is applied."""
+) -> tuple[float, int, int]:
+    """Declare each set, run the link and the answerer until a receipt per message is in.
+
+    Returns the seconds taken, the incoming messages applied and those set aside (dead letters).
+    """
     envelope = customs_service.envelope(settings)
     gateway = customs_service.gateway_for(settings)
     root = customs_service.exchange_root(settings)
@@ -147,12 +152,13 @@ def through_link(
             customs_service.declare_set(
                 session, principal=zone.principals["broker"], order_no=order_no, envelope=envelope
             )
-    applied = 0
-    while applied < expected:
+    applied = dead = 0
+    while applied + dead < expected:
         jobs.link_once(database, gateway=gateway)
         answer(root)
-        applied += jobs.link_once(database, gateway=gateway).applied
-    return time.perf_counter() - start
+        run = jobs.link_once(database, gateway=gateway)
+        applied, dead = applied + run.applied, dead + run.dead
+    return time.perf_counter() - start, applied, dead
 
 
 def direct(
@@ -194,7 +200,7 @@ def measure(n: int, *, simulator: bool = False) -> Figures:
             plain = _ready_sets(database, zone, n, n)
             FolderExchange(customs_service.exchange_root(settings))
             customs_service.envelope(settings)  # the development key is made before timing
-            link_seconds = through_link(database, zone, settings, linked, answer)
+            link_seconds, applied, dead = through_link(database, zone, settings, linked, answer)
             direct_seconds = direct(database, zone, settings, plain)
             with database.session(write=False) as session:
                 receipts = session.scalar(select(func.count()).select_from(DocumentReceipt)) or 0
@@ -207,7 +213,7 @@ def measure(n: int, *, simulator: bool = False) -> Figures:
                 )
         finally:
             database.dispose()
-    return Figures(4 * n, link_seconds, direct_seconds, int(receipts))
+    return Figures(4 * n, link_seconds, direct_seconds, int(receipts), applied, dead)
 
 
 def main(argv: Sequence[str]) -> None:
@@ -219,6 +225,8 @@ def main(argv: Sequence[str]) -> None:
     print(f"answerer: {'simulator' if simulator else 'echo'}")
     print(f"sets: {n}")
     print(f"messages: {figures.messages}")
+    print(f"link_incoming_applied: {figures.link_applied}")
+    print(f"link_dead_letters: {figures.link_dead}")
     print(f"link_messages_per_s: {figures.link_rate:.1f}")
     print(f"direct_messages_per_s: {figures.direct_rate:.1f}")
     print(f"ratio: {figures.link_rate / figures.direct_rate:.3f}")
