@@ -636,3 +636,23 @@ def test_preparing_an_empty_month_says_so(client: TestClient, session: Session) 
     assert page.status_code == 200
     assert "0 of 0 released inventories prepared" in page.text
     assert "Every group of the month is prepared." in page.text
+
+
+def test_an_application_summarised_into_two_declarations_keeps_both(
+    session: Session, seller: Principal
+) -> None:
+    application, invt = _prepared(session, seller)
+    receipt(session, seller, application, "399", {"sumNo": "460020261100000012"})
+    for seq, line in (("460020261000000021", 1), ("460020261000000022", 2)):
+        service.ingest_message(
+            session,
+            principal=seller,
+            data=summary_result(
+                EBC, "460020261100000012", [(invt, line, BRAKES.code)], decl_seq_no=seq
+            ),
+        )
+    detail = service.application_detail(session, principal=seller, application_id=application.id)
+    assert sorted(link.decl_seq_no for link, _ in detail.results) == [
+        "460020261000000021",
+        "460020261000000022",
+    ]

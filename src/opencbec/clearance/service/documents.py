@@ -274,7 +274,8 @@ KINDS: Final = (
         "CEB792Message",
         "summary_result",
         "summary_result_head",
-        ("agentCode", "sumNo"),
+        # One result per customs declaration (declSeqNo); an application may have several.
+        ("agentCode", "sumNo", "declSeqNo"),
         "",
         "",
         "export",
