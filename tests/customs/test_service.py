@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
@@ -432,3 +433,19 @@ def test_the_monitor_reads_counts_and_each_party_sees_its_own(
     with pytest.raises(NotFound):
         service.get_exchange(session, principal=seller, exchange_id=10**9)
     assert {c.folder: c.files for c in service.census(folders)}["archive/outbox"] == 4
+
+
+def test_a_file_name_that_is_not_utf8_is_kept_visible_and_set_aside(
+    session: Session, folders: FolderExchange
+) -> None:
+    raw = os.fsencode(folders.root / "inbox") + b"/CEB622Message_\xff\xfe.xml"
+    with open(raw, "wb") as handle:
+        handle.write(b"<junk")
+    report = service.poll_inbox(session, gateway=folders)
+    ((name, _reason),) = report.dead
+    row = service.list_exchanges(session, organisation_id=None, states=[DEAD])[0]
+    assert row.file_name.startswith("CEB622Message_\\xff\\xfe.xml~")
+    assert row.file_name == service.stored_name(name)
+    assert service.stored_name("CEB622Message_A.xml") == "CEB622Message_A.xml"
+    folders.reject(name, _reason)
+    assert os.listdir(os.fsencode(folders.root / "inbox")) == []

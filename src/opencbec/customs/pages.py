@@ -4,6 +4,7 @@ exchange with each message downloadable as XML, and the "declare to customs" for
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -92,7 +93,9 @@ def retry_action(exchange_id: int, principal: CurrentPrincipal, session: DbSessi
 def download_xml(exchange_id: int, principal: CurrentPrincipal, session: DbSession) -> Response:
     """Download a message exactly as it was sent or received."""
     exchange = service.get_exchange(session, principal=principal, exchange_id=exchange_id)
-    name = exchange.file_name if exchange.file_name.endswith(".xml") else "message.xml"
+    # The name came from a folder: only a plain one goes into the header.
+    plain = re.fullmatch(r"[A-Za-z0-9._-]{1,200}\.xml", exchange.file_name)
+    name = exchange.file_name if plain else "message.xml"
     return Response(
         exchange.content,
         media_type="application/xml",

@@ -17,7 +17,7 @@ from opencbec.customs.service.common import (
     exchange_root,
     gateway_for,
 )
-from opencbec.customs.service.inbox import PollReport, poll_inbox, unwrap
+from opencbec.customs.service.inbox import PollReport, poll_inbox, stored_name, unwrap
 from opencbec.customs.service.monitor import (
     StateCount,
     census,
@@ -63,5 +63,6 @@ __all__ = [
     "order_exchange",
     "poll_inbox",
     "retry",
+    "stored_name",
     "unwrap",
 ]

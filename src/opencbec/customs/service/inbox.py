@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -215,6 +216,15 @@ def _apply(
     return type_name, guid, organisation_id, document
 
 
+def stored_name(name: str) -> str:
+    """Return a file name as the database keeps it: bytes that are not UTF-8 made visible."""
+    raw = name.encode("utf-8", "surrogateescape")
+    clean = raw.decode("utf-8", "backslashreplace")
+    if clean == name:
+        return name
+    return f"{clean[:200]}~{hashlib.sha256(raw).hexdigest()[:16]}"
+
+
 def _type_from_name(name: str) -> str:
     return name.split("_", 1)[0][:40] or "unknown"
 
@@ -229,8 +239,9 @@ def poll_inbox(
     report = PollReport()
     for incoming in gateway.receive(limit):
         report.seen += 1
+        stored = stored_name(incoming.name)
         known = session.scalar(
-            select(Exchange).where(Exchange.direction == IN, Exchange.file_name == incoming.name)
+            select(Exchange).where(Exchange.direction == IN, Exchange.file_name == stored)
         )
         if known is not None:
             if known.state == APPLIED:
@@ -242,8 +253,8 @@ def poll_inbox(
         now = utcnow()
         exchange = Exchange(
             direction=IN,
-            file_name=incoming.name,
-            message_type=_type_from_name(incoming.name),
+            file_name=stored,
+            message_type=_type_from_name(stored),
             state=APPLIED,
             attempts=1,
             content=incoming.data or b"",
@@ -269,7 +280,7 @@ def poll_inbox(
                 "customs.receipt.dead",
                 exchange,
                 None,
-                {"file_name": incoming.name, "reason": dead.reason.en},
+                {"file_name": stored, "reason": dead.reason.en},
             )
             report.dead.append((incoming.name, dead.reason))
             continue
@@ -286,7 +297,7 @@ def poll_inbox(
             "customs.receipt.apply",
             exchange,
             organisation_id,
-            {"file_name": incoming.name, "document_id": exchange.document_id},
+            {"file_name": stored, "document_id": exchange.document_id},
         )
         report.applied.append(incoming.name)
         if probe is not None:
