@@ -7,22 +7,14 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import (  # noqa: F401 - fixtures used by name
-    browser,
-    chromium_path,
-    live_server,
-    log_in,
-    screenshots,
-)
+from tests.browser.conftest import log_in
 from tests.customs.conftest import IMPORT_READY
 
 pytestmark = pytest.mark.browser
 
 
 def test_declare_a_ready_set_and_see_its_exchange_and_the_monitor(
-    browser: Any,  # noqa: F811
-    live_server: str,  # noqa: F811
-    screenshots: Path,  # noqa: F811
+    browser: Any, live_server: str, screenshots: Path
 ) -> None:
     page = log_in(browser, live_server, "seller", "en-GB")
     page.goto(f"{live_server}/clearance/orders/{IMPORT_READY}")
