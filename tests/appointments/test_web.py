@@ -36,7 +36,10 @@ def test_calendar_booking_move_and_cancel_pages(
 ) -> None:
     log_in(client, cast.seller_user.username)
     client.headers["accept-language"] = "en"
-    page = client.get(f"/appointments?site={cast.site.id}&service=inspection")
+    # Next week: this week's weekday hours may all be past (a Friday evening, a weekend).
+    today = service.local_day(utcnow())
+    next_week = today + dt.timedelta(days=7 - today.weekday())
+    page = client.get(f"/appointments?site={cast.site.id}&service=inspection&week={next_week}")
     assert page.status_code == 200
     assert "Customs appointment calendar" in page.text
     links = re.findall(r'href="(/appointments/book\?[^"]+)"', page.text)
@@ -63,7 +66,7 @@ def test_calendar_booking_move_and_cancel_pages(
     booking_id = int(booking_url.rsplit("/", 1)[1])
     shown = client.get(booking_url + "?done=booked")
     assert "The slot is booked." in shown.text
-    move_page = client.get(f"/appointments?move={booking_id}")
+    move_page = client.get(f"/appointments?move={booking_id}")  # opens on the booking's week
     assert "Move here" in move_page.text
     target = _next_slot(session, cast, skip=1)
     moved = client.post(

@@ -129,7 +129,8 @@ def calendar_page(
         kind = chosen.services[0]
     now = utcnow()
     today = local_day(now)
-    first = _parse_day(week, today)
+    # Moving a booking opens on the booking's own week, where a free slot is most likely wanted.
+    first = _parse_day(week, local_day(moving.starts_at) if moving else today)
     first -= dt.timedelta(days=first.weekday())
     days = (
         service.calendar(session, site=chosen, first_day=first, days=7, now=now) if chosen else []
