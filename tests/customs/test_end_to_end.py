@@ -81,6 +81,14 @@ class EndToEnd:
         assert queued.status_code == 201, queued.text
         return [e["file_name"] for e in queued.json()]
 
+    def declare_document(self, document_id: int) -> str:
+        """Declare one standalone document with the customs link's API; return its file name."""
+        queued = self.client.post(
+            f"/api/v1/customs/documents/{document_id}/declare", headers=self.headers
+        )
+        assert queued.status_code == 201, queued.text
+        return str(queued.json()["file_name"])
+
     def drive(self) -> None:
         """Run link and simulator passes until a whole round does nothing (at most MAX_ROUNDS)."""
         for _ in range(MAX_ROUNDS):
@@ -240,15 +248,15 @@ def test_a_9610_export_set_is_released_and_its_month_prepared(e2e: EndToEnd) -> 
         assert application.organisation_id == e2e.seller.organisation_id
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a prepared summary application (CEB701) cannot be declared through the customs link: "
-    "declare_set takes an order number (the application has none) and runs the set pre-flight; "
-    "no service, route or page queues an application for the outbox",
-)
 def test_the_summary_application_is_declared_and_its_ceb792_tied_to_it(e2e: EndToEnd) -> None:
     application_id = _release_and_prepare(e2e)
+    name = e2e.declare_document(application_id)
+    assert name.startswith("CEB701Message_")
+    again = e2e.client.post(
+        f"/api/v1/customs/documents/{application_id}/declare", headers=e2e.headers
+    )
+    assert again.status_code == 409
+    assert again.json()["errors"][0]["code"] == "already_declared"
     e2e.drive()
     with e2e.db.session(write=False) as session:
         queued = session.scalars(

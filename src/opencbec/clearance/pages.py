@@ -227,6 +227,9 @@ def _document_page(
         "clearance/document.html",
         {
             "document": document,
+            # Cancellations, returns, summary applications ... are sent to customs on their own.
+            "standalone": not service.BY_MESSAGE[document.message_type].set_member
+            and not service.BY_MESSAGE[document.message_type].issued_status,
             "versions": versions,
             "receipts": receipts,
             "status_label": service.status_label,

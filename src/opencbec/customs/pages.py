@@ -118,6 +118,7 @@ def document_exchange_page(
             "document": document,
             "order_no": document.order_no,
             "rows": rows,
+            "declared": request.query_params.get("declared"),
             "state_labels": STATE_LABELS,
             "direction_labels": DIRECTION_LABELS,
         },
@@ -144,6 +145,20 @@ def order_exchange_page(
             "direction_labels": DIRECTION_LABELS,
         },
     )
+
+
+@router.post("/customs/documents/{document_id}/declare")
+def declare_document_action(
+    request: Request, document_id: int, principal: CurrentPrincipal, session: DbSession
+) -> Response:
+    """Queue one standalone document for customs (the form on its page) and show its exchange."""
+    service.declare_document(
+        session,
+        principal=principal,
+        document_id=document_id,
+        envelope=service.envelope(settings_of(request)),
+    )
+    return RedirectResponse(f"/customs/documents/{document_id}?declared=1", status_code=303)
 
 
 @router.post("/customs/orders/{order_no}/declare")

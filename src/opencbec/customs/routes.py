@@ -89,6 +89,21 @@ def declare(
     return [_read(e) for e in queued]
 
 
+@router.post("/documents/{document_id}/declare", response_model=ExchangeRead, status_code=201)
+def declare_one(
+    request: Request, document_id: int, principal: CurrentPrincipal, session: DbSession
+) -> ExchangeRead:
+    """Queue one document that stands on its own (cancellation, return, summary application)."""
+    require_scope(principal, "clearance:write")
+    exchange = service.declare_document(
+        session,
+        principal=principal,
+        document_id=document_id,
+        envelope=service.envelope(settings_of(request)),
+    )
+    return _read(exchange)
+
+
 @router.get("/documents/{document_id}/exchange", response_model=list[ExchangeRead])
 def document_exchange(
     document_id: int, principal: CurrentPrincipal, session: DbSession

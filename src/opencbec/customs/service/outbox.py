@@ -85,44 +85,9 @@ def declare_set(
     queued: list[Exchange] = []
     for document in result.documents.values():
         assert document is not None
-        sent = session.scalar(
-            select(Exchange.id).where(
-                Exchange.direction == OUT,
-                Exchange.document_id == document.id,
-                Exchange.document_version == document.version,
-                Exchange.state != DEAD,
-            )
-        )
-        if sent is not None:
-            continue
-        message_type, guid, data = build_message(document, envelope)
-        exchange = Exchange(
-            direction=OUT,
-            message_type=message_type,
-            message_guid=guid,
-            file_name=f"{message_type}_{guid}.xml",
-            organisation_id=document.organisation_id,
-            document_id=document.id,
-            document_version=document.version,
-            order_no=order_no,
-            state=QUEUED,
-            attempts=0,
-            next_attempt_at=now,
-            content=data,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(exchange)
-        session.flush()
-        audit(
-            session,
-            principal.actor,
-            "customs.message.queue",
-            exchange,
-            document.organisation_id,
-            {"file_name": exchange.file_name, "document_id": document.id},
-        )
-        queued.append(exchange)
+        exchange = _queue(session, principal, document, envelope, order_no, now)
+        if exchange is not None:
+            queued.append(exchange)
     if not queued:
         raise Conflict(
             Bilingual(
@@ -132,6 +97,94 @@ def declare_set(
             [FieldError("order_no", Bilingual("already declared", "已申报"), "already_declared")],
         )
     return queued
+
+
+def _queue(
+    session: Session,
+    principal: Principal,
+    document: ClearanceDocument,
+    envelope: Envelope,
+    order_no: str | None,
+    now: dt.datetime,
+) -> Exchange | None:
+    # Sign and queue one document; None when its current version is already on its way.
+    sent = session.scalar(
+        select(Exchange.id).where(
+            Exchange.direction == OUT,
+            Exchange.document_id == document.id,
+            Exchange.document_version == document.version,
+            Exchange.state != DEAD,
+        )
+    )
+    if sent is not None:
+        return None
+    message_type, guid, data = build_message(document, envelope)
+    exchange = Exchange(
+        direction=OUT,
+        message_type=message_type,
+        message_guid=guid,
+        file_name=f"{message_type}_{guid}.xml",
+        organisation_id=document.organisation_id,
+        document_id=document.id,
+        document_version=document.version,
+        order_no=order_no,
+        state=QUEUED,
+        attempts=0,
+        next_attempt_at=now,
+        content=data,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(exchange)
+    session.flush()
+    audit(
+        session,
+        principal.actor,
+        "customs.message.queue",
+        exchange,
+        document.organisation_id,
+        {"file_name": exchange.file_name, "document_id": document.id},
+    )
+    return exchange
+
+
+def declare_document(
+    session: Session, *, principal: Principal, document_id: int, envelope: Envelope
+) -> Exchange:
+    """Queue one document that stands on its own (a cancellation, a return, a summary application).
+
+    The four documents of an order set go together through `declare_set`, after the pre-flight
+    check; documents customs issues (tax bills, summary results) are never sent back.
+    """
+    document = clearance_service.get_document(session, principal=principal, document_id=document_id)
+    kind = clearance_service.BY_MESSAGE[document.message_type]
+    if kind.set_member or kind.issued_status:
+        reason = (
+            Bilingual("declare it with its order's set", "请随订单的整套单证一起申报")
+            if kind.set_member
+            else Bilingual("customs issues this document", "该单证由海关签发")
+        )
+        raise Conflict(
+            Bilingual(
+                f"{document.message_type} {document.business_key} is not sent on its own.",
+                f"{document.message_type} {document.business_key} 不能单独发送。",
+            ),
+            [FieldError("document_id", reason, "not_standalone")],
+        )
+    exchange = _queue(session, principal, document, envelope, document.order_no, utcnow())
+    if exchange is None:
+        raise Conflict(
+            Bilingual(
+                f"{document.message_type} {document.business_key} has already been sent to customs.",
+                f"{document.message_type} {document.business_key} 已发往海关。",
+            ),
+            [
+                FieldError(
+                    "document_id", Bilingual("already declared", "已申报"), "already_declared"
+                )
+            ],
+        )
+    return exchange
 
 
 # --- the outbox ----------------------------------------------------------------------------
