@@ -182,9 +182,10 @@ def preflight(
                 f"没有您申报的订单 {order_no} 单证。",
             )
         )
-    result = _check(session, order_no, documents, on or dt.date.today())
-    _record(session, result)
-    return result
+    # Reads only: pages call this on GET, whose transaction must not write (on SQLite a read
+    # transaction that starts writing can fail against a concurrent writer). Arrivals keep the
+    # stored result current (`check_and_record`).
+    return _check(session, order_no, documents, on or dt.date.today())
 
 
 # Only the set's own documents: a cancellation or return naming the order is not one of them.
