@@ -3,12 +3,14 @@ keyboard; a customs officer finds it in the site's day view."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from opencbec.kit.time import CHINA_STANDARD_TIME
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
@@ -42,10 +44,17 @@ def test_book_move_cancel_and_the_officers_day_view(
 
     page.click("#move-link")
     page.wait_for_selector("#move-banner")
-    page.locator("td[data-day='3'] button.slot-free").first.click()
+    # Another day's free slot, named by its start: the move must land exactly there.
+    target = page.locator("td[data-day='4']:has(button.slot-free)").first
+    target_start = target.get_attribute("data-start")
+    assert target_start
+    target.locator("button.slot-free").click()
     page.wait_for_url("**done=moved")
+    page.wait_for_selector("#booking-slot")
     moved_slot = page.locator("#booking-slot").inner_text()
     assert moved_slot != booked_slot
+    landed = dt.datetime.fromisoformat(target_start).astimezone(CHINA_STANDARD_TIME)
+    assert moved_slot.startswith(landed.strftime("%Y-%m-%d %H:%M")), (moved_slot, target_start)
     day = moved_slot[:10]
 
     page.fill("#cancel-reason", "Goods not ready")
