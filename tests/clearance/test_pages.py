@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from opencbec.identity.models import Organisation, User
 from tests.clearance.test_service import order_message, order_receipt
 from tests.factories.identity import csrf_from, log_in, make_key, make_org, make_user
 
@@ -78,3 +82,35 @@ def test_api(client: TestClient, session: Session) -> None:
     broken = client.post("/api/v1/clearance/messages", content=b"<x>", headers=headers)
     assert broken.status_code == 422
     assert broken.json()["errors"][0]["reason_zh"]
+
+
+def test_api_answers_a_sets_kept_check(
+    client: TestClient, session: Session, tmp_path: Path
+) -> None:
+    from opencbec.demo import service as demo_service
+    from tests.factories.clearance import import_set_xml
+
+    demo_service.load(session, var_dir=tmp_path)
+    user = session.scalar(select(User).where(User.username == "seller"))
+    assert user is not None
+    seller = session.get(Organisation, user.organisation_id)
+    assert seller is not None
+    key = make_key(session, seller, scopes=("clearance:read", "clearance:write"))
+    headers = {"authorization": f"Bearer {key}", "content-type": "application/xml"}
+    order, *rest = import_set_xml("API2026112700001")
+    client.post("/api/v1/clearance/messages", content=order, headers=headers)
+    waiting = client.get("/api/v1/clearance/orders/API2026112700001/check", headers=headers)
+    assert waiting.status_code == 404  # incomplete: nothing checked yet
+    assert waiting.json()["detail"]
+    for message in rest:
+        client.post("/api/v1/clearance/messages", content=message, headers=headers)
+    check = client.get("/api/v1/clearance/orders/API2026112700001/check", headers=headers)
+    assert check.status_code == 200, check.text
+    body = check.json()
+    assert (body["ready"], body["failure_count"], body["direction"]) == (True, 0, "import")
+    other = make_key(session, make_org(session), scopes=("clearance:read",))
+    stranger = client.get(
+        "/api/v1/clearance/orders/API2026112700001/check",
+        headers={"authorization": f"Bearer {other}"},
+    )
+    assert stranger.status_code == 404

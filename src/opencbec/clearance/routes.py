@@ -209,6 +209,37 @@ def get_document(document_id: int, principal: CurrentPrincipal, session: DbSessi
     )
 
 
+class CheckFailureRead(BaseModel):
+    """One failure of the pre-flight check: a stable code, the fields, what is wrong, the fix."""
+
+    code: str
+    fields: list[str]
+    detail: dict[str, str]
+    fix: dict[str, str]
+
+
+class SetCheckRead(BaseModel):
+    """The kept pre-flight result of an order's set, as of its last arrival."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    order_no: str
+    direction: str
+    ready: bool
+    failure_count: int
+    failures: list[CheckFailureRead]
+    checked_at: dt.datetime
+
+
+@router.get("/orders/{order_no}/check", response_model=SetCheckRead)
+def set_check(order_no: str, principal: CurrentPrincipal, session: DbSession) -> SetCheckRead:
+    """Return the pre-flight result of one of your complete order sets (checked on arrival)."""
+    require_scope(principal, "clearance:read")
+    return SetCheckRead.model_validate(
+        service.kept_check(session, principal=principal, order_no=order_no)
+    )
+
+
 # --- export summary declaration (清单核放、汇总申报) -------------------------------------------
 
 Month = Annotated[str, Path(pattern=r"^\d{4}-\d{2}$", examples=["2026-11"])]
