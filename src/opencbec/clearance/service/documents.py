@@ -472,6 +472,15 @@ def _items(message: Any, attr: str) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _first_status(head: Any, kind: Kind) -> str:
+    # A declared document starts as received by the platform ("0"); one customs issues carries its own.
+    return str(getattr(head, kind.issued_status)) if kind.issued_status else "0"
+
+
+def _first_status_time(head: Any, kind: Kind) -> str | None:
+    return str(getattr(head, kind.issued_time)) if kind.issued_time else None
+
+
 def _key(head: Any, kind: Kind) -> str:
     return "|".join(str(getattr(head, f) or "") for f in kind.key)
 
@@ -534,8 +543,8 @@ def _store(
             order_no=getattr(head, "orderNo", None),
             guid=guid,
             version=1,
-            status=str(getattr(head, kind.issued_status)) if kind.issued_status else "0",
-            status_time=str(getattr(head, kind.issued_time)) if kind.issued_time else None,
+            status=_first_status(head, kind),
+            status_time=_first_status_time(head, kind),
             content=content,
             created_at=now,
             updated_at=now,
@@ -546,8 +555,8 @@ def _store(
         document.version += 1
         document.guid = guid
         document.content = content
-        document.status = str(getattr(head, kind.issued_status)) if kind.issued_status else "0"
-        document.status_time = str(getattr(head, kind.issued_time)) if kind.issued_time else None
+        document.status = _first_status(head, kind)
+        document.status_time = _first_status_time(head, kind)
         document.status_info = None
         document.updated_at = now
         result = "changed"

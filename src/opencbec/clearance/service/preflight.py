@@ -194,9 +194,13 @@ _SET_DOCUMENTS: Final = select(ClearanceDocument).where(
     ClearanceDocument.order_no == bindparam("order_no"),
     ClearanceDocument.kind.in_([k.name for k in KINDS if k.set_member]),
 )
+# The import set's kinds and their message types (order → CEB311 ...).
+_IMPORT_MEMBERS: Final = {
+    k.name: k.message[:6] for k in KINDS if k.set_member and k.direction == "import"
+}
 _IMPORT_KINDS_PRESENT: Final = select(func.count(distinct(ClearanceDocument.kind))).where(
     ClearanceDocument.order_no == bindparam("order_no"),
-    ClearanceDocument.kind.in_([k.name for k in KINDS if k.set_member and k.direction == "import"]),
+    ClearanceDocument.kind.in_(list(_IMPORT_MEMBERS)),
 )
 _CHECK_OF: Final = select(SetCheck).where(SetCheck.order_no == bindparam("order_no"))
 
@@ -340,11 +344,6 @@ def sets_not_ready(session: Session, *, principal: Principal, limit: int = 20) -
         ]
     ]
     return sorted(checked + incomplete, key=lambda c: c.order_no)[:limit]
-
-
-_IMPORT_MEMBERS: Final = {
-    k.name: k.message[:6] for k in KINDS if k.set_member and k.direction == "import"
-}
 
 
 @register_document_hook
