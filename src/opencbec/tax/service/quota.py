@@ -83,6 +83,17 @@ _LOCK_ACCOUNT: Final = (
     .execution_options(populate_existing=True)
 )
 _ENTRY_BY_KEY: Final = select(QuotaEntry).where(QuotaEntry.document_key == bindparam("key"))
+_ACCOUNT: Final = select(QuotaAccount).where(
+    QuotaAccount.buyer_hash == bindparam("key"), QuotaAccount.year == bindparam("year")
+)
+_ORDER_INVENTORIES: Final = select(ClearanceDocument.business_key, ClearanceDocument.version).where(
+    ClearanceDocument.kind == "inventory", ClearanceDocument.order_no == bindparam("order_no")
+)
+_LIVE_AMOUNTS: Final = select(QuotaEntry.amount).where(
+    QuotaEntry.account_id == bindparam("account_id"),
+    QuotaEntry.document_key.in_(bindparam("keys", expanding=True)),
+    QuotaEntry.state != "released",
+)
 
 
 def reserve_quota(
@@ -266,39 +277,27 @@ def annual_used(
     session: Session, id_number: str, year: int, exclude_order_no: str | None = None
 ) -> Decimal:
     """Return the buyer's reserved and consumed total of `year`, without one order's inventories."""
-    account = session.scalar(
-        select(QuotaAccount).where(
-            QuotaAccount.buyer_hash == buyer_hash(id_number), QuotaAccount.year == year
-        )
-    )
+    account = session.scalar(_ACCOUNT, {"key": buyer_hash(id_number), "year": year})
     if account is None:
         return Decimal(0)
     used = account.reserved + account.consumed
     if exclude_order_no is not None:
+        # Only the keys of the order's inventories: their stored content is not needed here.
         keys = [
-            _entry_key(document)
-            for document in session.scalars(
-                select(ClearanceDocument).where(
-                    ClearanceDocument.kind == "inventory",
-                    ClearanceDocument.order_no == exclude_order_no,
-                )
+            _entry_key(business_key, version)
+            for business_key, version in session.execute(
+                _ORDER_INVENTORIES, {"order_no": exclude_order_no}
             )
         ]
         used -= sum(
-            session.scalars(
-                select(QuotaEntry.amount).where(
-                    QuotaEntry.account_id == account.id,
-                    QuotaEntry.document_key.in_(keys),
-                    QuotaEntry.state != "released",
-                )
-            ),
-            Decimal(0),
+            session.scalars(_LIVE_AMOUNTS, {"account_id": account.id, "keys": keys}), Decimal(0)
         )
     return used
 
 
-def _entry_key(document: ClearanceDocument, version: int | None = None) -> str:
-    return f"inventory|{document.business_key}|v{document.version if version is None else version}"
+def _entry_key(business_key: str, version: int) -> str:
+    # How the ledger names one version of an inventory.
+    return f"inventory|{business_key}|v{version}"
 
 
 RELEASED: Final = frozenset({"800", "899"})
@@ -393,7 +392,7 @@ def _settle_request(session: Session, principal: Principal, request: ClearanceDo
     inventory = named_inventory(session, request)
     if inventory is None:
         return  # an inventory we do not hold (or cannot tell apart): nothing to give back
-    key = _entry_key(inventory)
+    key = _entry_key(inventory.business_key, inventory.version)
     if request.message_type == CANCELLATION:
         settle_quota(session, actor=principal.actor, document_key=key, outcome="release")
         return
@@ -419,13 +418,13 @@ def quota_hook(
         return
     if document.kind != "inventory":
         return
-    key = _entry_key(document)
+    key = _entry_key(document.business_key, document.version)
     if event in {"new", "changed"}:
         if event == "changed":
             settle_quota(
                 session,
                 actor=principal.actor,
-                document_key=_entry_key(document, document.version - 1),
+                document_key=_entry_key(document.business_key, document.version - 1),
                 outcome="release",
             )
         head = document.content.get("inventory_head") or {}
