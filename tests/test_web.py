@@ -75,3 +75,37 @@ def test_unexpected_error_is_500_and_rolls_back(
     assert api.status_code == 500
     assert api.json()["code"] == "internal_error"
     assert session.scalar(select(func.count()).select_from(Organisation)) == before
+
+
+def test_a_write_is_committed_before_its_answer_is_sent(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The request's transaction ends before the response leaves: a commit that fails is a 500,
+    never a success the caller acts on (and a redirect never outruns the row it leads to)."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session as OrmSession
+
+    from tests.factories.identity import PASSWORD, csrf_from
+
+    user = make_user(session, make_org(session))
+    page = client.get("/login")
+    failing = {"on": True}
+
+    def refuse(_session: OrmSession) -> None:
+        if failing["on"]:
+            raise RuntimeError("the disk is full")
+
+    event.listen(OrmSession, "before_commit", refuse)
+    try:
+        response = client.post(
+            "/login",
+            data={"username": user.username, "password": PASSWORD, "csrf_token": csrf_from(page.text)},
+            headers={"accept-language": "en"},
+            follow_redirects=False,
+        )
+    finally:
+        failing["on"] = False
+        event.remove(OrmSession, "before_commit", refuse)
+    assert response.status_code == 500, response.headers
+    assert "set-cookie" not in response.headers or "session" not in response.headers["set-cookie"]
+    assert "nothing was saved" in response.text

@@ -76,12 +76,17 @@ def database_of(request: Request) -> Database:
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    """Yield the request's session; it commits once after the endpoint, or rolls back."""
+    """Yield the request's session; it commits once after the endpoint, or rolls back.
+
+    Its scope is the endpoint function, not the request: the commit happens before the response
+    is sent, so a failed commit is an error answer (never a success the caller acts on) and a
+    redirect never reaches the browser before the rows it leads to.
+    """
     with database_of(request).session(write=request.method not in SAFE_METHODS) as session:
         yield session
 
 
-DbSession = Annotated[Session, Depends(db_session)]
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 
 
 # --- language ------------------------------------------------------------------------------

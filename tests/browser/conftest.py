@@ -117,5 +117,16 @@ def log_in(browser: Any, live_server: str, username: str, locale: str) -> Any:
     page.fill("#username", username)
     page.fill("#password", demo_service.DEMO_PASSWORD)
     page.press("#password", "Enter")
-    page.wait_for_url("**/home")
+    wait_for_home(page)
     return page
+
+
+def wait_for_home(page: Any) -> None:
+    """Wait for the home page after a login; on a timeout say where the browser is instead."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_url("**/home")
+    except PlaywrightTimeout as exc:
+        text = page.locator("body").inner_text(timeout=2000)[:600]
+        raise AssertionError(f"login did not reach /home: at {page.url}\n{text}") from exc

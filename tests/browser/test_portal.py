@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from opencbec.demo import service as demo_service
+from tests.browser.conftest import wait_for_home
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +47,7 @@ def _walk(
     page.fill("#username", username)
     page.fill("#password", demo_service.DEMO_PASSWORD)
     page.press("#password", "Enter")  # the keyboard alone submits the form
-    page.wait_for_url("**/home")
+    wait_for_home(page)
     assert marker in page.content()
     for path in PAGES + ROLE_PAGES.get(username, []):
         page.goto(f"{live_server}{path}")
@@ -72,7 +73,7 @@ def test_keyboard_reaches_the_skip_link_and_the_navigation(browser: Any, live_se
     page.fill("#username", "seller")
     page.fill("#password", demo_service.DEMO_PASSWORD)
     page.press("#password", "Enter")
-    page.wait_for_url("**/home")
+    wait_for_home(page)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
     for _ in range(12):
@@ -93,10 +94,10 @@ def test_language_switch_and_logout(browser: Any, live_server: str) -> None:
     page.fill("#username", "broker")
     page.fill("#password", demo_service.DEMO_PASSWORD)
     page.click("button.primary")
-    page.wait_for_url("**/home")
+    wait_for_home(page)
     page.select_option("#lang-select", "zh_CN")
     page.click("form[action='/lang'] button")
-    page.wait_for_url("**/home")
+    wait_for_home(page)
     assert "欢迎" in page.content()
     page.click("form[action='/logout'] button")
     page.wait_for_url("**/login")
