@@ -99,7 +99,11 @@ def test_a_write_is_committed_before_its_answer_is_sent(
     try:
         response = client.post(
             "/login",
-            data={"username": user.username, "password": PASSWORD, "csrf_token": csrf_from(page.text)},
+            data={
+                "username": user.username,
+                "password": PASSWORD,
+                "csrf_token": csrf_from(page.text),
+            },
             headers={"accept-language": "en"},
             follow_redirects=False,
         )
