@@ -24,6 +24,7 @@ def target_metadata() -> MetaData:
     from opencbec.enterprise import models as _enterprise  # noqa: F401, PLC0415
     from opencbec.goods import models as _goods  # noqa: F401, PLC0415
     from opencbec.identity import models as _identity  # noqa: F401, PLC0415
+    from opencbec.notifications import models as _notifications  # noqa: F401, PLC0415
     from opencbec.tax import models as _tax  # noqa: F401, PLC0415
 
     return Base.metadata

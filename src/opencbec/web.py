@@ -34,7 +34,10 @@ from opencbec.identity import pages as identity_pages
 from opencbec.identity import routes as identity_routes
 from opencbec.identity import service as identity_service
 from opencbec.kit.i18n import Bilingual
+from opencbec.notifications import pages as notifications_pages
 from opencbec.problems import PROBLEM_JSON, field_errors, from_domain_error, problem
+from opencbec.search import pages as search_pages
+from opencbec.search import routes as search_routes
 from opencbec.settings import Settings
 from opencbec.simulator import pages as simulator_pages
 from opencbec.tax import pages as tax_pages
@@ -301,6 +304,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         appointments_routes,
         customs_pages,
         customs_routes,
+        notifications_pages,
+        search_pages,
+        search_routes,
     ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

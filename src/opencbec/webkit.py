@@ -17,14 +17,16 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from opencbec.audit import service as audit_service
 from opencbec.db import Database
-from opencbec.errors import DomainError, Forbidden, Unauthenticated
+from opencbec.errors import DomainError, Forbidden, Unauthenticated, invalid
 from opencbec.identity import service as identity_service
 from opencbec.identity.models import OrgRole
 from opencbec.identity.rules import DEPARTMENT_LABELS, ROLE_LABELS, Principal, has_scope
+from opencbec.kit.charts import BarChart
 from opencbec.kit.i18n import (
     HTML_LANG,
     LOCALE_LABELS,
@@ -38,6 +40,7 @@ from opencbec.kit.i18n import (
 )
 from opencbec.kit.ids import keyed_digest, new_token, same, sha256_hex
 from opencbec.kit.time import CHINA_STANDARD_TIME
+from opencbec.notifications import service as notifications_service
 from opencbec.settings import Settings
 
 SESSION_COOKIE: Final = "opencbec_session"
@@ -83,6 +86,7 @@ def db_session(request: Request) -> Iterator[Session]:
     redirect never reaches the browser before the rows it leads to.
     """
     with database_of(request).session(write=request.method not in SAFE_METHODS) as session:
+        request.state.db_session = session  # the page shell reads the unread count with it
         yield session
 
 
@@ -261,6 +265,130 @@ def todos_for(session: Session, principal: Principal) -> list[TodoItem]:
     return [item for provider in _TODO_PROVIDERS for item in provider(session, principal)]
 
 
+# --- key figures and charts on the home page ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One key figure: a label (N_-marked), its value as shown, and where it leads."""
+
+    label: str
+    value: str
+    href: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Panel:
+    """A home-page section of one domain: a title (N_-marked), key figures, maybe a chart."""
+
+    title: str
+    figures: tuple[Figure, ...] = ()
+    chart: BarChart | None = None
+
+
+PanelProvider = Callable[[Session, Principal], list[Panel]]
+_PANEL_PROVIDERS: list[PanelProvider] = []
+
+
+def register_panels(provider: PanelProvider) -> PanelProvider:
+    """Let a domain add key figures and charts to the home page (used as a decorator)."""
+    _PANEL_PROVIDERS.append(provider)
+    return provider
+
+
+def panels_for(session: Session, principal: Principal) -> list[Panel]:
+    """Return every registered domain's panels for the caller."""
+    return [panel for provider in _PANEL_PROVIDERS for panel in provider(session, principal)]
+
+
+# --- global search -------------------------------------------------------------------------
+
+SEARCH_MIN: Final = 2
+SEARCH_MAX: Final = 100
+SEARCH_LIMIT: Final = 20  # hits per provider
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One thing found: what it is (N_-marked), its title and detail as shown, and its page.
+
+    Personal data is never put in a hit unmasked (see kit.mask).
+    """
+
+    kind: str
+    title: str
+    href: str
+    detail: str = ""
+
+
+SearchProvider = Callable[[Session, Principal, str], list[SearchHit]]
+_SEARCH_PROVIDERS: list[SearchProvider] = []
+
+
+def register_search(provider: SearchProvider) -> SearchProvider:
+    """Let a domain answer the global search with what the caller may see (a decorator).
+
+    A provider gets the checked query and returns at most SEARCH_LIMIT hits, filtered by the
+    same visibility rules as its domain's own pages.
+    """
+    _SEARCH_PROVIDERS.append(provider)
+    return provider
+
+
+def search_query(raw: str | None) -> str:
+    """Return the trimmed query, or refuse one too short or too long, naming the field `q`."""
+    query = " ".join((raw or "").split())
+    if len(query) < SEARCH_MIN:
+        raise invalid(
+            "q",
+            f"type at least {SEARCH_MIN} characters to search",
+            f"请至少输入 {SEARCH_MIN} 个字符再搜索",
+            "too_short",
+        )
+    if len(query) > SEARCH_MAX:
+        raise invalid(
+            "q",
+            f"a search is at most {SEARCH_MAX} characters",
+            f"搜索内容不能超过 {SEARCH_MAX} 个字符",
+            "too_long",
+        )
+    return query
+
+
+def search_for(session: Session, principal: Principal, query: str) -> list[SearchHit]:
+    """Return every registered domain's hits for a checked query."""
+    return [
+        hit
+        for provider in _SEARCH_PROVIDERS
+        for hit in provider(session, principal, query)[:SEARCH_LIMIT]
+    ]
+
+
+# --- notifications in the page shell ------------------------------------------------------
+
+
+def notice_text(request: Request, text: str, values: Mapping[str, Any] | None) -> str:
+    """Return a notification's message id translated for the request, its values filled in."""
+    translated = translator(locale_of(request)).gettext(text)
+    try:
+        return translated % dict(values or {})
+    except (KeyError, TypeError, ValueError):
+        return translated  # a value missing from an old row: show the text, not an error
+
+
+def _unread(request: Request, principal: Principal | None) -> int | None:
+    if principal is None or principal.user_id is None:
+        return None
+    session: Session | None = getattr(request.state, "db_session", None)
+    try:
+        if session is not None:
+            return notifications_service.unread_count(session, user_id=principal.user_id)
+        with database_of(request).session(write=False) as own:
+            return notifications_service.unread_count(own, user_id=principal.user_id)
+    except SQLAlchemyError:  # an error page after a failed transaction still renders
+        return None
+
+
 # --- templates and navigation --------------------------------------------------------------
 
 
@@ -387,6 +515,7 @@ def render(
         "role_labels": ROLE_LABELS,
         "action_label": audit_service.action_label,
         "department_labels": DEPARTMENT_LABELS,
+        "unread_notifications": _unread(request, principal),
         "org_name": (
             (
                 principal.organisation_name_zh
