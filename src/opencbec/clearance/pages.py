@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from opencbec.clearance import portal as _portal  # noqa: F401 - registers home, search, notices
 from opencbec.clearance import service, summary_pages
 from opencbec.clearance.models import ClearanceDocument
 from opencbec.errors import DomainError

@@ -12,7 +12,8 @@ from opencbec.audit import service as audit_service
 from opencbec.errors import DomainError, NotFound, invalid
 from opencbec.identity import service
 from opencbec.identity.models import Department, OrgRole
-from opencbec.identity.rules import DEPARTMENT_DOMAINS, SCOPES, Principal
+from opencbec.identity.rules import DEPARTMENT_DOMAINS, ROLE_LABELS, SCOPES, Principal
+from opencbec.kit.charts import BarChart, bar_chart
 from opencbec.kit.i18n import N_, parse_locale
 from opencbec.kit.time import utcnow
 from opencbec.webkit import (
@@ -22,6 +23,7 @@ from opencbec.webkit import (
     DbSession,
     OptionalPrincipal,
     locale_of,
+    panels_for,
     render,
     safe_next,
     set_cookie,
@@ -174,6 +176,16 @@ def _entitled_domains(principal: Principal) -> list[str]:
     return sorted(DEPARTMENT_DOMAINS[Department(principal.department)])
 
 
+def _role_chart(role_counts: list[tuple[OrgRole, int]]) -> BarChart | None:
+    if not role_counts:
+        return None
+    return bar_chart(
+        N_("Organisations in the zone by role"),
+        [(ROLE_LABELS[role], n) for role, n in role_counts],
+        translate=True,
+    )
+
+
 @router.get("/home", response_class=HTMLResponse)
 def home(request: Request, principal: CurrentPrincipal, session: DbSession) -> Response:
     """Show the role's home page: duties, key figures and recent activity."""
@@ -183,6 +195,7 @@ def home(request: Request, principal: CurrentPrincipal, session: DbSession) -> R
         for k in service.list_api_keys(session, principal=principal)
         if k.revoked_at is None and k.expires_at > utcnow()
     ]
+    role_counts = service.count_by_role(session) if principal.is_zone_admin else []
     context = {
         "duties": [ROLE_DUTIES[r] for r in sorted(principal.roles)],
         "user_count": len(users),
@@ -194,8 +207,10 @@ def home(request: Request, principal: CurrentPrincipal, session: DbSession) -> R
         ),
         "entitled_domains": _entitled_domains(principal),
         "domain_labels": DOMAIN_LABELS,
-        "role_counts": service.count_by_role(session) if principal.is_zone_admin else [],
+        "role_counts": role_counts,
+        "role_chart": _role_chart(role_counts),
         "todos": todos_for(session, principal),
+        "panels": panels_for(session, principal),
     }
     return render(request, "identity/home.html", context)
 

@@ -1,0 +1,390 @@
+"""Clearance on the portal: to-dos (rejected, stuck), key figures and charts, global search,
+and notifications when customs answers a declaration.
+
+Registered with the web kit's hooks when the clearance pages are imported; it reads through the
+clearance models with the same rule as the clearance service (a declarant sees its own
+documents) and shows the zone's aggregates only to those who may read clearance records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any, Final
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
+
+from opencbec.clearance import service
+from opencbec.clearance.models import ClearanceDocument, DocumentReceipt
+from opencbec.identity.rules import Principal, has_scope, regulator_may_read
+from opencbec.kit.charts import bar_chart
+from opencbec.kit.i18n import N_
+from opencbec.kit.mask import mask_id_number, mask_name, mask_phone
+from opencbec.kit.time import CHINA_STANDARD_TIME, utcnow
+from opencbec.notifications import service as notifications_service
+from opencbec.webkit import (
+    SEARCH_LIMIT,
+    Figure,
+    Panel,
+    SearchHit,
+    TodoItem,
+    register_panels,
+    register_search,
+    register_todos,
+)
+
+INVENTORY_KINDS: Final = ("inventory", "export_inventory")
+RELEASED: Final = frozenset({"800", "899"})
+REJECTED: Final = "100"
+SENDING_FAILED: Final = "4"
+# Statuses on the way through customs: a document resting in one of them for a day needs a look.
+IN_PROGRESS: Final = ("2", "3", "120", "300", "500")
+WAITING_TOO_LONG: Final = dt.timedelta(hours=24)
+TODO_LIMIT: Final = 10
+CHART_DAYS: Final = 30
+_ID_NUMBER: Final = re.compile(r"^[0-9]{15}$|^[0-9]{17}[0-9X]$")
+_PHONE: Final = re.compile(r"^\+?[0-9][0-9-]{6,19}$")
+
+
+def _number(document: ClearanceDocument) -> str:
+    """The number a person knows the document by: its order number, else its own key."""
+    return document.order_no or document.business_key.rpartition("|")[2]
+
+
+def _fix_link(document: ClearanceDocument) -> str:
+    # An order set's page lists what to fix in every document of the set; others their own.
+    if document.order_no and service.BY_NAME[document.kind].set_member:
+        return f"/clearance/orders/{document.order_no}"
+    return f"/clearance/{document.id}"
+
+
+# --- to-dos --------------------------------------------------------------------------------
+
+
+def _own(principal: Principal) -> ColumnElement[bool]:
+    return ClearanceDocument.organisation_id == principal.organisation_id
+
+
+@register_todos
+def customs_answer_todos(session: Session, principal: Principal) -> list[TodoItem]:
+    """The caller's documents refused by customs or by the link, and those stuck on the way."""
+    refused = session.scalars(
+        select(ClearanceDocument)
+        .where(
+            _own(principal),
+            or_(
+                ClearanceDocument.status.in_((REJECTED, SENDING_FAILED)),
+                ClearanceDocument.status.like("-%"),
+            ),
+        )
+        .order_by(ClearanceDocument.updated_at.desc(), ClearanceDocument.id.desc())
+        .limit(TODO_LIMIT)
+    ).all()
+    items = [
+        TodoItem(
+            N_("Sending %(no)s (%(message)s) to customs failed: check it and send it again.")
+            if document.status == SENDING_FAILED
+            else N_(
+                "Customs rejected %(no)s (%(message)s): %(reason)s. Fix it and declare it again."
+            ),
+            _fix_link(document),
+            {
+                "no": _number(document),
+                "message": document.message_type.removesuffix("Message"),
+                "reason": document.status_info or document.status,
+            },
+        )
+        for document in refused
+    ]
+    cutoff = utcnow() - WAITING_TOO_LONG
+    stuck = session.scalars(
+        select(ClearanceDocument)
+        .where(
+            _own(principal),
+            ClearanceDocument.status.in_(IN_PROGRESS),
+            ClearanceDocument.updated_at < cutoff,
+        )
+        .order_by(ClearanceDocument.updated_at, ClearanceDocument.id)
+        .limit(TODO_LIMIT)
+    ).all()
+    now = utcnow()
+    items.extend(
+        TodoItem(
+            N_(
+                "%(no)s (%(message)s) has waited %(hours)s hours at '%(status)s' without a new receipt: check the customs link or ask customs."
+            ),
+            f"/clearance/{document.id}",
+            {
+                "no": _number(document),
+                "message": document.message_type.removesuffix("Message"),
+                "hours": int((now - document.updated_at).total_seconds() // 3600),
+                "status": document.status,
+            },
+        )
+        for document in stuck
+    )
+    return items
+
+
+# --- key figures and charts ----------------------------------------------------------------
+
+
+def _month_start(now: dt.datetime) -> dt.datetime:
+    local = now.astimezone(CHINA_STANDARD_TIME)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
+
+
+def _count(session: Session, *conditions: ColumnElement[bool]) -> int:
+    return int(
+        session.scalar(select(func.count()).select_from(ClearanceDocument).where(*conditions)) or 0
+    )
+
+
+def _per_day(stamps: Iterable[dt.datetime], now: dt.datetime) -> list[tuple[str, int]]:
+    """Count moments per China day over the last CHART_DAYS days, oldest first (zeros kept)."""
+    today = now.astimezone(CHINA_STANDARD_TIME).date()
+    days = [today - dt.timedelta(days=n) for n in range(CHART_DAYS - 1, -1, -1)]
+    counted = Counter(stamp.astimezone(CHINA_STANDARD_TIME).date() for stamp in stamps)
+    return [(f"{day:%m-%d}", counted.get(day, 0)) for day in days]
+
+
+def _inventories_per_day(
+    session: Session, now: dt.datetime, *conditions: ColumnElement[bool]
+) -> list[tuple[str, int]]:
+    # Bucketed here by China day (portable across SQLite and PostgreSQL); only a column is read.
+    since = now - dt.timedelta(days=CHART_DAYS)
+    stamps = session.scalars(
+        select(ClearanceDocument.created_at).where(
+            ClearanceDocument.kind.in_(INVENTORY_KINDS),
+            ClearanceDocument.created_at >= since,
+            *conditions,
+        )
+    )
+    return _per_day(stamps, now)
+
+
+def _tax_this_month(session: Session, principal: Principal, since: dt.datetime) -> Decimal:
+    total = Decimal(0)
+    heads = session.scalars(
+        select(ClearanceDocument.content).where(
+            _own(principal),
+            ClearanceDocument.kind == "tax_bill",
+            ClearanceDocument.created_at >= since,
+        )
+    )
+    for content in heads:
+        head: dict[str, Any] = content.get("tax_head_rd") or {}
+        if head.get("status") == "3":  # a cancelled tax bill (作废) was never paid
+            continue
+        for field in ("customsTax", "valueAddedTax", "consumptionTax"):
+            total += Decimal(str(head.get(field) or 0))
+    return total
+
+
+@register_panels
+def declarant_panels(session: Session, principal: Principal) -> list[Panel]:
+    """The caller's own declarations this month, and a chart of inventories per day."""
+    if not session.scalar(select(ClearanceDocument.id).where(_own(principal)).limit(1)):
+        return []
+    now = utcnow()
+    since = _month_start(now)
+    this_month = (_own(principal), ClearanceDocument.created_at >= since)
+    inventories = ClearanceDocument.kind.in_(INVENTORY_KINDS)
+    figures = [
+        Figure(
+            N_("Documents declared this month"), str(_count(session, *this_month)), "/clearance"
+        ),
+        Figure(
+            N_("Inventories declared this month"), str(_count(session, *this_month, inventories))
+        ),
+        Figure(
+            N_("Released this month"),
+            str(_count(session, *this_month, inventories, ClearanceDocument.status.in_(RELEASED))),
+        ),
+        Figure(
+            N_("Rejected by customs this month"),
+            str(_count(session, *this_month, ClearanceDocument.status == REJECTED)),
+        ),
+    ]
+    tax = _tax_this_month(session, principal, since)
+    if tax:
+        figures.append(Figure(N_("Import tax billed this month (CNY)"), f"{tax:,.2f}"))
+    chart = bar_chart(
+        N_("Inventories declared per day, last 30 days"),
+        _inventories_per_day(session, now, _own(principal)),
+    )
+    return [Panel(N_("Your declarations"), tuple(figures), chart if chart.total else None)]
+
+
+def sees_zone_clearance(principal: Principal) -> bool:
+    """True for the zone administration and regulators entitled to clearance records."""
+    return principal.is_zone_admin or regulator_may_read(principal, "clearance.inventory")
+
+
+@register_panels
+def zone_panels(session: Session, principal: Principal) -> list[Panel]:
+    """The zone's inventories over 30 days: how many, the release rate, per day."""
+    if not sees_zone_clearance(principal):
+        return []
+    now = utcnow()
+    recent = (
+        ClearanceDocument.kind.in_(INVENTORY_KINDS),
+        ClearanceDocument.created_at >= now - dt.timedelta(days=CHART_DAYS),
+    )
+    declared = _count(session, *recent)
+    released = _count(session, *recent, ClearanceDocument.status.in_(RELEASED))
+    rejected = _count(session, *recent, ClearanceDocument.status == REJECTED)
+    concluded = released + rejected
+    rate = f"{released * 100 / concluded:.1f}%" if concluded else "—"
+    figures = (
+        Figure(N_("Inventories declared in the zone, last 30 days"), str(declared)),
+        Figure(N_("Release rate of concluded inventories"), rate),
+        Figure(N_("Rejected by customs, last 30 days"), str(rejected)),
+        Figure(
+            N_("Inventories waiting for customs"),
+            str(_count(session, *recent, ClearanceDocument.status.in_(IN_PROGRESS))),
+        ),
+    )
+    chart = bar_chart(
+        N_("Inventories declared in the zone per day, last 30 days"),
+        _inventories_per_day(session, now),
+    )
+    return [Panel(N_("Zone clearance traffic"), figures, chart)]
+
+
+# --- search --------------------------------------------------------------------------------
+
+
+def _like_prefix(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _hit(document: ClearanceDocument, detail: str = "") -> SearchHit:
+    return SearchHit(
+        N_("Declared document"),
+        f"{_number(document)} · {document.message_type.removesuffix('Message')}",
+        f"/clearance/{document.id}",
+        detail or service.status_label(document.status),
+    )
+
+
+def _buyer_of(document: ClearanceDocument) -> tuple[str, str, str]:
+    head: dict[str, Any] = (
+        document.content.get("inventory_head") or document.content.get("order_head") or {}
+    )
+    return (
+        str(head.get("buyerName") or ""),
+        str(head.get("buyerIdNumber") or ""),
+        str(head.get("buyerTelephone") or ""),
+    )
+
+
+def _buyer_hits(
+    session: Session, principal: Principal, field: str, value: str
+) -> Sequence[SearchHit]:
+    # Exact equality only: a buyer is found by the whole ID number or phone, never by a part.
+    conditions = [
+        ClearanceDocument.content[head][field].as_string() == value
+        for head in ("inventory_head", "order_head")
+    ]
+    documents = session.scalars(
+        select(ClearanceDocument)
+        .where(
+            _own(principal), ClearanceDocument.kind.in_(("inventory", "order")), or_(*conditions)
+        )
+        .order_by(ClearanceDocument.updated_at.desc())
+        .limit(SEARCH_LIMIT)
+    ).all()
+    hits = []
+    for document in documents:
+        name, id_number, phone = _buyer_of(document)
+        masked = " · ".join(
+            part for part in (mask_name(name), mask_id_number(id_number), mask_phone(phone)) if part
+        )
+        hits.append(
+            SearchHit(
+                N_("Buyer"),
+                masked,
+                f"/clearance/{document.id}",
+                f"{_number(document)} · {document.message_type.removesuffix('Message')}",
+            )
+        )
+    return hits
+
+
+@register_search
+def search_documents(session: Session, principal: Principal, query: str) -> list[SearchHit]:
+    """The caller's documents by order, waybill, inventory, invtNo or guid; buyers by ID/phone."""
+    if not has_scope(principal, "clearance:read"):
+        return []
+    hits: list[SearchHit] = []
+    upper = query.upper()
+    if _ID_NUMBER.match(upper):
+        hits.extend(_buyer_hits(session, principal, "buyerIdNumber", upper))
+    elif _PHONE.match(query):
+        hits.extend(_buyer_hits(session, principal, "buyerTelephone", query))
+    by_customs_number = (
+        select(DocumentReceipt.document_id)
+        .where(DocumentReceipt.numbers["invtNo"].as_string() == query)
+        .scalar_subquery()
+    )
+    documents = session.scalars(
+        select(ClearanceDocument)
+        .where(
+            _own(principal),
+            or_(
+                ClearanceDocument.order_no == query,
+                ClearanceDocument.order_no.like(_like_prefix(query), escape="\\"),
+                ClearanceDocument.business_key.like("%|" + _like_prefix(query), escape="\\"),
+                ClearanceDocument.guid == upper,
+                ClearanceDocument.id.in_(by_customs_number),
+            ),
+        )
+        .order_by(ClearanceDocument.updated_at.desc(), ClearanceDocument.id.desc())
+        .limit(SEARCH_LIMIT)
+    ).all()
+    hits.extend(_hit(document) for document in documents)
+    return hits
+
+
+# --- notifications -------------------------------------------------------------------------
+
+_INVENTORY_NOTICES: Final = {
+    "800": N_("Customs released %(no)s (%(message)s)."),
+    "500": N_("Customs chose %(no)s (%(message)s) for inspection: book an inspection slot."),
+}
+
+
+@service.register_document_hook
+def notify_customs_answer(
+    session: Session, principal: Principal, document: ClearanceDocument, event: str
+) -> None:
+    """Tell the declarant when customs rejects a document, releases or inspects an inventory."""
+    status = event.removeprefix("status:")
+    if status == event:  # "new" and "changed" are the declarant's own acts
+        return
+    values = {
+        "no": _number(document),
+        "message": document.message_type.removesuffix("Message"),
+        "reason": document.status_info or status,
+    }
+    if status == REJECTED:
+        text = N_("Customs rejected %(no)s (%(message)s): %(reason)s")
+        href = _fix_link(document)
+    elif document.kind in INVENTORY_KINDS and status in _INVENTORY_NOTICES:
+        text = _INVENTORY_NOTICES[status]
+        href = f"/clearance/{document.id}"
+    else:
+        return
+    notifications_service.notify(
+        session,
+        organisation_id=document.organisation_id,
+        event=f"clearance.{document.kind}.{status}",
+        text=text,
+        href=href,
+        values=values,
+    )
