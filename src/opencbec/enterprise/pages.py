@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from opencbec.enterprise import portal as _portal  # noqa: F401 - registers search and figures
 from opencbec.enterprise import service
 from opencbec.enterprise.models import EnterpriseFiling
 from opencbec.enterprise.rules import (

@@ -30,6 +30,7 @@ from opencbec.identity.models import Department, snapshot
 from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import N_, Bilingual
 from opencbec.kit.time import CHINA_STANDARD_TIME, utcnow
+from opencbec.notifications import service as notifications_service
 
 MAX_DOCUMENT_BYTES: Final = 5 * 1024 * 1024
 DOCUMENT_KINDS: Final = {
@@ -286,6 +287,15 @@ def submit(session: Session, *, principal: Principal, version_id: int) -> Filing
     version.submitted_at = utcnow()
     session.flush()
     _record(session, principal, "submit", filing, details={"version": version.number})
+    for department in sorted(REVIEWING_DEPARTMENTS):
+        notifications_service.notify_department(
+            session,
+            department=department,
+            event="enterprise.filing.submit",
+            text=N_("%(name)s submitted version %(version)s of its enterprise filing for review."),
+            href=f"/filings/{filing.id}",
+            values={"name": version.data.get("name_zh", ""), "version": version.number},
+        )
     return version
 
 
@@ -407,6 +417,14 @@ def return_version(
     _record(
         session, principal, "return", filing, details={"version": version.number, "reasons": clean}
     )
+    notifications_service.notify(
+        session,
+        organisation_id=filing.organisation_id,
+        event="enterprise.filing.return",
+        text=N_("Your enterprise filing (version %(version)s) was returned: %(reasons)s"),
+        href="/filing",
+        values={"version": version.number, "reasons": "; ".join(clean)},
+    )
     return version
 
 
@@ -442,6 +460,16 @@ def approve(session: Session, *, principal: Principal, version_id: int) -> Filin
         before=before,
         after=snapshot(filing),
         details={"version": version.number},
+    )
+    notifications_service.notify(
+        session,
+        organisation_id=filing.organisation_id,
+        event="enterprise.filing.approve",
+        text=N_(
+            "Your enterprise filing (version %(version)s) was approved; certificate %(certificate)s."
+        ),
+        href="/filing",
+        values={"version": version.number, "certificate": filing.certificate_no or ""},
     )
     return version
 
