@@ -12,6 +12,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from opencbec.errors import DomainError, Forbidden, NotFound, invalid
+from opencbec.goods import portal as _portal  # noqa: F401 - registers to-dos, search, figures
 from opencbec.goods import service
 from opencbec.goods.rules import MAX_BYTES, PRODUCT_FIELDS, TABLES
 from opencbec.identity.rules import Principal
