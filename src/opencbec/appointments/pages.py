@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from opencbec.appointments import portal as _portal  # noqa: F401 - registers figures, search
 from opencbec.appointments import service
 from opencbec.appointments.models import Booking, CustomsSite
 from opencbec.appointments.rules import (

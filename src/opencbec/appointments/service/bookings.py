@@ -37,11 +37,12 @@ from opencbec.appointments.service.sites import (
 from opencbec.audit import service as audit_service
 from opencbec.enterprise import service as enterprise_service
 from opencbec.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, invalid
-from opencbec.identity.models import snapshot
+from opencbec.identity.models import Department, snapshot
 from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import N_, Bilingual
 from opencbec.kit.ids import new_token
-from opencbec.kit.time import utcnow
+from opencbec.kit.time import CHINA_STANDARD_TIME, utcnow
+from opencbec.notifications import service as notifications_service
 
 audit_service.describe_actions(
     {
@@ -84,6 +85,22 @@ def _record(
         object_id=booking.id,
         organisation_id=booking.organisation_id,
         **kw,
+    )
+
+
+def _tell_officers(session: Session, booking: Booking, site: CustomsSite, text: str) -> None:
+    """Tell customs officers (they serve every site) about a new or moved booking."""
+    notifications_service.notify_department(
+        session,
+        department=Department.CUSTOMS,
+        event="appointments.booking",
+        text=text,
+        href=f"/appointments/bookings/{booking.id}",
+        values={
+            "reference": booking.reference,
+            "site": site.name_zh,
+            "time": f"{booking.starts_at.astimezone(CHINA_STANDARD_TIME):%Y-%m-%d %H:%M}",
+        },
     )
 
 
@@ -175,6 +192,9 @@ def book(
     session.flush()
     booking.reference = f"AP{local_day(slot.starts_at):%Y%m%d}{booking.id:06d}"
     _record(session, principal, "book", booking, after=snapshot(booking))
+    _tell_officers(
+        session, booking, site, N_("New customs appointment %(reference)s at %(site)s, %(time)s.")
+    )
     return booking
 
 
@@ -232,6 +252,12 @@ def move(
         before=before,
         after=snapshot(booking),
         details={"from": before["starts_at"], "to": slot.starts_at},
+    )
+    _tell_officers(
+        session,
+        booking,
+        site,
+        N_("Customs appointment %(reference)s at %(site)s moved to %(time)s."),
     )
     return booking
 
@@ -307,6 +333,14 @@ def record_result(
     booking.updated_at = now
     session.flush()
     _record(session, principal, "result", booking, before=before, after=snapshot(booking))
+    notifications_service.notify(
+        session,
+        organisation_id=booking.organisation_id,
+        event="appointments.booking.result",
+        text=N_("Customs recorded the result of appointment %(reference)s: %(status)s."),
+        href=f"/appointments/bookings/{booking.id}",
+        values={"reference": booking.reference, "status": booking.status},
+    )
     return booking
 
 
