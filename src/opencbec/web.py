@@ -23,6 +23,7 @@ from opencbec.clearance import pages as clearance_pages
 from opencbec.clearance import routes as clearance_routes
 from opencbec.customs import jobs as customs_jobs
 from opencbec.customs import pages as customs_pages
+from opencbec.customs import portal as _customs_portal  # noqa: F401 - registers the link's to-dos
 from opencbec.customs import routes as customs_routes
 from opencbec.db import Database
 from opencbec.enterprise import pages as enterprise_pages
