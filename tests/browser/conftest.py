@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,10 +56,20 @@ def _free_port() -> int:
         return port
 
 
+@dataclass(frozen=True, slots=True)
+class LivePlatform:
+    """The served platform: its address, settings and database (for the link and the simulator,
+    which run beside the web app as their own processes would)."""
+
+    url: str
+    settings: Settings
+    database: Database
+
+
 @pytest.fixture(scope="session")
-def live_server(
+def live_platform(
     fresh_databases: FreshDatabases, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+) -> Iterator[LivePlatform]:
     """The platform with the demo zone, served on 127.0.0.1 for the browser."""
     url = fresh_databases.new_url()
     settings = Settings(
@@ -83,10 +94,16 @@ def live_server(
         if time.monotonic() > deadline:  # pragma: no cover - the server failed to start
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    yield LivePlatform(f"http://127.0.0.1:{port}", settings, database)
     server.should_exit = True
     thread.join(timeout=10)
     database.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_platform: LivePlatform) -> str:
+    """The served platform's address."""
+    return live_platform.url
 
 
 @pytest.fixture(scope="session")
@@ -130,3 +147,15 @@ def wait_for_home(page: Any) -> None:
     except PlaywrightTimeout as exc:
         text = page.locator("body").inner_text(timeout=2000)[:600]
         raise AssertionError(f"login did not reach /home: at {page.url}\n{text}") from exc
+
+
+def upload_xml(page: Any, live_server: str, folder: Path, files: list[tuple[str, bytes]]) -> None:
+    """Upload each (name, CEB XML) on the clearance page, one file at a time; none refused."""
+    for name, data in files:
+        path = folder / f"{name}.xml"
+        path.write_bytes(data)
+        page.goto(f"{live_server}/clearance")
+        page.set_input_files("#ceb-file", str(path))
+        page.click("form[action='/clearance'] button[type=submit]")
+        page.wait_for_load_state()
+        assert page.locator("[role=alert]").count() == 0, page.content()

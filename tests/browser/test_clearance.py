@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, upload_xml
 from tests.clearance.test_sets import _break
 from tests.factories.clearance import export_set_xml, import_set_xml
 
@@ -16,14 +16,7 @@ NAMES = ("order", "payment", "waybill", "inventory")
 
 
 def _upload(page: Any, live_server: str, folder: Path, messages: list[bytes]) -> None:
-    for name, data in zip(NAMES, messages, strict=True):
-        path = folder / f"{name}.xml"
-        path.write_bytes(data)
-        page.goto(f"{live_server}/clearance")
-        page.set_input_files("#ceb-file", str(path))
-        page.click("form[action='/clearance'] button[type=submit]")
-        page.wait_for_load_state()
-        assert page.locator("[role=alert]").count() == 0, page.content()
+    upload_xml(page, live_server, folder, list(zip(NAMES, messages, strict=True)))
 
 
 def test_sets_uploaded_as_xml_are_ready_and_a_broken_set_shows_its_fixes(

@@ -23,7 +23,7 @@ from opencbec.identity.rules import Principal
 from opencbec.messages.ceb import encode, message_class, skeleton
 from opencbec.tax import service as tax_service
 from tests.clearance.test_summary import BRAKES, export_inventory, invt_of
-from tests.factories.clearance import BUYER, CREAM, FORMULA, STAMP
+from tests.factories.clearance import BUYER, CREAM, import_set_messages
 from tests.factories.identity import csrf_from, log_in, make_key, make_org, make_user, principal_of
 
 _CLOCK = itertools.count(1)
@@ -43,15 +43,7 @@ def import_inventory(
     number: bool = True,
 ) -> ClearanceDocument:
     """Declare a bonded import parcel's four documents and move its inventory by receipts."""
-    messages = sets.import_set(
-        order_no,
-        buyer=BUYER,
-        goods=[FORMULA, CREAM],
-        vat=Decimal("0.13"),
-        stamp=STAMP,
-        agent_code=sets.DEMO_EBC,
-    )
-    for message in messages:
+    for message in import_set_messages(order_no):
         service.ingest_message(session, principal=seller, data=encode(message))
     document = session.scalar(
         select(ClearanceDocument).where(

@@ -205,6 +205,12 @@ def test_a_bonded_import_set_goes_from_the_api_to_899_with_its_tax_bill(e2e: End
         )
     assert len(bills) == 1
     assert bills[0].organisation_id == e2e.seller.organisation_id
+    with e2e.db.session(write=False) as session:
+        bill_exchange = session.scalar(
+            select(Exchange).where(Exchange.direction == IN, Exchange.document_id == bills[0].id)
+        )
+    assert bill_exchange is not None
+    assert bill_exchange.order_no == IMPORT_NO  # found by the inventory number it names
     assert bills[0].message_type == "CEB816Message"
     head = bills[0].content["tax_head_rd"]
     assert head["invtNo"] == invt_no  # tied to the released inventory by its customs number

@@ -218,3 +218,38 @@ def test_pages_need_a_login(client: TestClient, tmp_path: Path) -> None:
     del tmp_path
     assert client.get("/customs", follow_redirects=False).status_code == 303
     assert client.get("/api/v1/customs/monitor").status_code == 401
+
+
+def test_the_order_page_says_what_customs_has_and_offers_only_what_is_left_to_send(
+    client: TestClient, demo: None, db: TestDatabase
+) -> None:
+    from tests.factories.clearance import import_set_corrections
+
+    order_no = "PAGE2026112700001"
+    with db.session() as session:
+        seller = identity_service.principal_for_user(
+            session, session.scalars(select(User).where(User.username == "seller")).one()
+        )
+        for data in import_set_xml(order_no):
+            clearance_service.ingest_message(session, principal=seller, data=data)
+    _login(client, "seller")
+    _declare_through_the_page(client, order_no)
+    declared = client.get(f"/clearance/orders/{order_no}?lang=en").text
+    assert "Declared: customs has every document of this set" in declared
+    assert f'action="/customs/orders/{order_no}/declare"' not in declared
+
+    with db.session() as session:  # the seller corrects the payment after the declaration
+        (payment,) = [d for n, d in import_set_corrections(order_no) if n == "payment"]
+        clearance_service.ingest_message(session, principal=seller, data=payment)
+    changed = client.get(f"/clearance/orders/{order_no}?lang=zh-CN").text
+    assert "尚未发往海关" in changed
+    assert f'action="/customs/orders/{order_no}/declare"' in changed
+    response = client.post(
+        f"/customs/orders/{order_no}/declare",
+        data={"csrf_token": csrf_from(changed)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert "?declared=1" in response.headers["location"]  # only the changed payment went
+    again = client.get(f"/clearance/orders/{order_no}?lang=en").text
+    assert "Declared: customs has every document of this set" in again

@@ -449,3 +449,40 @@ def test_a_file_name_that_is_not_utf8_is_kept_visible_and_set_aside(
     assert service.stored_name("CEB622Message_A.xml") == "CEB622Message_A.xml"
     folders.reject(name, _reason)
     assert os.listdir(os.fsencode(folders.root / "inbox")) == []
+
+
+def test_a_set_mended_before_it_was_declared_goes_to_customs_as_new_and_later_changes_as_changes(
+    session: Session, zone: dict[str, Principal], envelope: service.Envelope
+) -> None:
+    """Customs refuses a change (appType 2) of a document it never received: the versions
+    corrected on the platform before the first declaration are sent as new (appType 1); a change
+    made after customs has the document is sent as a change."""
+    from tests.clearance.test_sets import _break
+    from tests.factories.clearance import import_set_corrections
+
+    order_no = "MEND2026112700001"
+    seller = zone["seller"]
+    for data in import_set_xml(order_no, mutate=_break):
+        clearance_service.ingest_message(session, principal=seller, data=data)
+    for _name, data in import_set_corrections(order_no):
+        clearance_service.ingest_message(session, principal=seller, data=data)
+    queued = service.declare_set(session, principal=seller, order_no=order_no, envelope=envelope)
+    sent = {e.message_type: ceb.decode(e.content) for e in queued}
+    heads = {
+        "CEB311Message": sent["CEB311Message"].order[0].order_head,
+        "CEB411Message": sent["CEB411Message"].payment[0].payment_head,
+        "CEB511Message": sent["CEB511Message"].logistics[0].logistics_head,
+        "CEB621Message": sent["CEB621Message"].inventory[0].inventory_head,
+    }
+    assert {t: h.appType for t, h in heads.items()} == dict.fromkeys(heads, "1")
+    versions = {e.message_type: e.document_version for e in queued}
+    assert versions["CEB411Message"] == 2  # the corrected version went, as new
+
+    # Customs has them now: a further change of the payment goes as a change.
+    ((_, again),) = [
+        c for c in import_set_corrections(order_no, suffix="FIX2") if c[0] == "payment"
+    ]
+    clearance_service.ingest_message(session, principal=seller, data=again)
+    requeued = service.declare_set(session, principal=seller, order_no=order_no, envelope=envelope)
+    assert [e.message_type for e in requeued] == ["CEB411Message"]
+    assert ceb.decode(requeued[0].content).payment[0].payment_head.appType == "2"

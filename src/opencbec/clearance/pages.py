@@ -4,7 +4,7 @@ documents by web form or CSV/XLSX file, export summary declaration, and follow-u
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -374,17 +374,44 @@ def document_page(
     return _document_page(request, principal, session, document_id)
 
 
+DeclaredVersions = Callable[[Session, Sequence[int]], Mapping[int, set[int]]]
+"""For document ids, the versions of each already sent to customs (registered by the link)."""
+_DECLARED_VERSIONS: list[DeclaredVersions] = []
+
+
+def register_declared_versions(provider: DeclaredVersions) -> DeclaredVersions:
+    """Let the customs link tell the order page what it has sent (clearance never imports it)."""
+    _DECLARED_VERSIONS.append(provider)
+    return provider
+
+
+def _declaration(session: Session, documents: Sequence[ClearanceDocument]) -> str:
+    # "none": customs has none of the set; "all": every document's current version is sent;
+    # "changes": customs has the set, but some documents changed since (or were never sent).
+    sent: dict[int, set[int]] = {}
+    for provider in _DECLARED_VERSIONS:
+        for document_id, versions in provider(session, [d.id for d in documents]).items():
+            sent.setdefault(document_id, set()).update(versions)
+    if not any(sent.values()):
+        return "none"
+    current = all(d.version in sent.get(d.id, set()) for d in documents)
+    return "all" if current else "changes"
+
+
 @router.get("/clearance/orders/{order_no}", response_class=HTMLResponse)
 def order_set_page(
     request: Request, order_no: str, principal: CurrentPrincipal, session: DbSession
 ) -> Response:
-    """Show an order's four documents side by side and the pre-flight check with its fixes."""
+    """Show an order's four documents side by side, the pre-flight check with its fixes, and
+    whether customs has the set: the declare button only while something is left to send."""
     result = service.preflight(session, principal=principal, order_no=order_no)
+    present = [d for d in result.documents.values() if d is not None]
     return render(
         request,
         "clearance/order_set.html",
         {
             "result": result,
+            "declaration": _declaration(session, present),
             "status_label": service.status_label,
             "kind_labels": KIND_LABELS,
             "follow_ups": service.follow_ups_of_order(

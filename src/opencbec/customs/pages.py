@@ -9,6 +9,7 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from opencbec.clearance import pages as clearance_pages
 from opencbec.customs import service
 from opencbec.customs.models import DEAD, FAILED, IN, OUT
 from opencbec.errors import NotFound
@@ -17,6 +18,8 @@ from opencbec.kit.time import utcnow
 from opencbec.webkit import CurrentPrincipal, DbSession, render, settings_of
 
 router = APIRouter(include_in_schema=False)
+# The order page shows whether customs has the set (the declare button only while it has not).
+clearance_pages.register_declared_versions(service.declared_versions)
 
 STATE_LABELS = {
     "queued": N_("Queued"),

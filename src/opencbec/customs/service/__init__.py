@@ -34,6 +34,7 @@ from opencbec.customs.service.outbox import (
     build_message,
     declare_document,
     declare_set,
+    declared_versions,
     flush_outbox,
     retry,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "counts",
     "declare_document",
     "declare_set",
+    "declared_versions",
     "document_exchange",
     "envelope",
     "exchange_root",

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from opencbec.clearance import service as clearance_service
-from opencbec.clearance.models import ClearanceDocument
+from opencbec.clearance.models import ClearanceDocument, DocumentReceipt
 from opencbec.customs.gateway import CustomsGateway, Probe
 from opencbec.customs.models import APPLIED, DEAD, IN, OUT, Exchange
 from opencbec.customs.service.common import FORMAT_RECEIPT, ISSUED, LINK_ACTOR, audit
@@ -79,7 +79,10 @@ def _receipt_owner(session: Session, message: Any) -> ClearanceDocument | None:
     return None
 
 
-def _issued_owner(session: Session, message: Any, extras: dict[str, str]) -> int | None:
+def _issued_owner(
+    session: Session, message: Any, extras: dict[str, str]
+) -> tuple[int | None, str | None]:
+    # The enterprise a document customs issued belongs to, and the order it concerns (if known).
     kind = clearance_service.BY_MESSAGE[type(message).__name__]
     for item in _items(message, kind.items):
         head = getattr(item, kind.head) if kind.head else item
@@ -87,7 +90,20 @@ def _issued_owner(session: Session, message: Any, extras: dict[str, str]) -> int
             session, kind.name, "|".join(str(getattr(head, f) or "") for f in kind.key)
         )
         if existing is not None:
-            return existing.organisation_id
+            return existing.organisation_id, existing.order_no
+        if kind.name == "tax_bill" and head.invtNo:
+            # The inventory customs gave this number to (with the receipt that assigned it).
+            taxed = session.execute(
+                select(ClearanceDocument.organisation_id, ClearanceDocument.order_no)
+                .join(DocumentReceipt, DocumentReceipt.document_id == ClearanceDocument.id)
+                .where(
+                    ClearanceDocument.kind == "inventory",
+                    DocumentReceipt.numbers["invtNo"].as_string() == head.invtNo,
+                )
+                .limit(1)
+            ).first()
+            if taxed is not None:
+                return int(taxed[0]), taxed[1]
         if kind.name == "tax_bill":
             # A tax bill names the inventory's enterprise (and, in practice, its orderNo).
             order_no = next((v for p, v in extras.items() if p.endswith("orderNo")), None)
@@ -113,8 +129,8 @@ def _issued_owner(session: Session, message: Any, extras: dict[str, str]) -> int
                 .limit(1)
             )
         if found is not None:
-            return int(found)
-    return None
+            return int(found), None
+    return None, None
 
 
 class _DeadLetter(Exception):
@@ -158,7 +174,8 @@ def _format_receipt(session: Session, message: Any) -> tuple[Exchange, Clearance
 
 def _apply(
     session: Session, data: bytes
-) -> tuple[str, str | None, int | None, ClearanceDocument | None]:
+) -> tuple[str, str | None, int | None, ClearanceDocument | None, str | None]:
+    # (message type, guid, owner organisation, the document it changed, the order it concerns)
     message, extras, inner = _decode(data)
     type_name = type(message).__name__
     guid = getattr(message, "guid", None)
@@ -178,12 +195,14 @@ def _apply(
             )
         sent.last_error = f"customs format check: {answer.returnInfo or answer.returnStatus}"[:2000]
         sent.last_error_zh = f"海关格式校验：{answer.returnInfo or answer.returnStatus}"[:2000]
-        return type_name, guid, sent.organisation_id, document
+        return type_name, guid, sent.organisation_id, document, sent.order_no
+    order_no: str | None = None
     if type_name in clearance_service.BY_RECEIPT:
         owner = _receipt_owner(session, message)
         organisation_id = owner.organisation_id if owner else None
     elif type_name in ISSUED:
-        owner, organisation_id = None, _issued_owner(session, message, extras)
+        owner = None
+        organisation_id, order_no = _issued_owner(session, message, extras)
     else:
         raise _DeadLetter(
             Bilingual(
@@ -213,7 +232,9 @@ def _apply(
         ) from None
     document_id = next((o.document_id for o in outcomes if o.document_id), None)
     document = session.get(ClearanceDocument, document_id) if document_id else owner
-    return type_name, guid, organisation_id, document
+    if document is not None and document.order_no:
+        order_no = document.order_no
+    return type_name, guid, organisation_id, document, order_no
 
 
 def stored_name(name: str) -> str:
@@ -265,7 +286,7 @@ def poll_inbox(
         try:
             if incoming.data is None:
                 raise _DeadLetter(incoming.problem or Bilingual("unreadable", "无法读取"))
-            type_name, guid, organisation_id, document = _apply(session, incoming.data)
+            type_name, guid, organisation_id, document, order_no = _apply(session, incoming.data)
         except _DeadLetter as dead:
             exchange.state = DEAD
             exchange.last_error, exchange.last_error_zh = (
@@ -285,10 +306,9 @@ def poll_inbox(
             report.dead.append((incoming.name, dead.reason))
             continue
         exchange.message_type, exchange.message_guid = type_name, guid
-        exchange.organisation_id = organisation_id
+        exchange.organisation_id, exchange.order_no = organisation_id, order_no
         if document is not None:
             exchange.document_id, exchange.document_version = document.id, document.version
-            exchange.order_no = document.order_no
         session.add(exchange)
         session.flush()
         audit(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,8 +35,16 @@ def _party(head: Any, kind: clearance_service.Kind) -> tuple[str, str]:
     return "", ""
 
 
-def build_message(document: ClearanceDocument, envelope: Envelope) -> tuple[str, str, bytes]:
-    """Return (message type, message guid, signed bytes) of a stored document."""
+def build_message(
+    document: ClearanceDocument, envelope: Envelope, *, first_to_customs: bool = False
+) -> tuple[str, str, bytes]:
+    """Return (message type, message guid, signed bytes) of a stored document.
+
+    `first_to_customs`: customs has never received this document, so it is declared as new
+    (appType 1) even when the version stored here is a change (appType 2) of one that was
+    corrected on the platform before it was ever declared; customs refuses a change of a
+    document it does not know.
+    """
     kind = clearance_service.BY_MESSAGE[document.message_type]
     record = clearance_service.document_model(document)
     message = ceb.skeleton(ceb.message_class(kind.message))
@@ -44,6 +53,8 @@ def build_message(document: ClearanceDocument, envelope: Envelope) -> tuple[str,
     current = getattr(message, kind.items)
     setattr(message, kind.items, [record] if isinstance(current, list) else record)
     head = getattr(record, kind.head) if kind.head else record
+    if first_to_customs and getattr(head, "appType", None) == "2":
+        head.appType = "1"
     transfer = message.base_transfer
     transfer.copCode, transfer.copName = _party(head, kind)
     transfer.dxpMode, transfer.dxpId = "DXP", envelope.sender_id
@@ -99,6 +110,24 @@ def declare_set(
     return queued
 
 
+def declared_versions(session: Session, document_ids: Sequence[int]) -> dict[int, set[int]]:
+    """Return, for each of these documents, the versions queued or sent to customs (not dead)."""
+    sent: dict[int, set[int]] = {}
+    if not document_ids:
+        return sent
+    rows = session.execute(
+        select(Exchange.document_id, Exchange.document_version).where(
+            Exchange.direction == OUT,
+            Exchange.document_id.in_(list(document_ids)),
+            Exchange.state != DEAD,
+        )
+    )
+    for document_id, version in rows:
+        if document_id is not None and version is not None:
+            sent.setdefault(document_id, set()).add(version)
+    return sent
+
+
 def _queue(
     session: Session,
     principal: Principal,
@@ -108,17 +137,10 @@ def _queue(
     now: dt.datetime,
 ) -> Exchange | None:
     # Sign and queue one document; None when its current version is already on its way.
-    sent = session.scalar(
-        select(Exchange.id).where(
-            Exchange.direction == OUT,
-            Exchange.document_id == document.id,
-            Exchange.document_version == document.version,
-            Exchange.state != DEAD,
-        )
-    )
-    if sent is not None:
+    versions_sent = declared_versions(session, [document.id]).get(document.id, set())
+    if document.version in versions_sent:
         return None
-    message_type, guid, data = build_message(document, envelope)
+    message_type, guid, data = build_message(document, envelope, first_to_customs=not versions_sent)
     exchange = Exchange(
         direction=OUT,
         message_type=message_type,
