@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from opencbec.errors import InvalidInput
 from opencbec.kit.time import utcnow
+from opencbec.tax import portal as _portal  # noqa: F401 - registers the quota figures
 from opencbec.tax import service
 from opencbec.webkit import DbSession, OptionalPrincipal, render, settings_of
 
