@@ -4,6 +4,8 @@ declarant (or, for the zone's aggregates, those who may read clearance records).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +17,7 @@ from opencbec.clearance.models import ClearanceDocument
 from opencbec.identity.models import Department, OrgRole, User
 from opencbec.identity.rules import Principal
 from opencbec.kit.time import utcnow
+from opencbec.messages.ceb import encode, message_class, skeleton
 from opencbec.notifications import service as notifications_service
 from opencbec.webkit import panels_for, search_for, todos_for  # the registered hooks
 from tests.clearance.test_service import order_message, order_receipt
@@ -281,3 +284,36 @@ def test_home_search_and_api_show_hits_to_their_owner_only(
     client.cookies.clear()
     assert client.get("/api/v1/search?q=PT20").status_code == 401
     assert "/api/v1/search" in client.get("/openapi.json").json()["paths"]
+
+
+def _tax_bill(tax_no: str, status: str, customs_tax: str, vat: str) -> bytes:
+    message = skeleton(message_class("CEB816Message"))
+    head = message.tax[0].tax_head_rd
+    head.guid, head.invtNo, head.taxNo = str(uuid.uuid4()).upper(), "46002026I000000123", tax_no
+    head.status, head.returnTime = status, "20261127100000000"
+    head.customsTax, head.valueAddedTax, head.consumptionTax = (
+        Decimal(customs_tax),
+        Decimal(vat),
+        Decimal(0),
+    )
+    message.guid = str(uuid.uuid4()).upper()
+    return encode(message)
+
+
+def test_tax_billed_this_month_leaves_out_cancelled_bills(
+    session: Session, seller: Principal, stranger: Principal
+) -> None:
+    for tax_no, status, duty, vat in (("T-1", "1", "10.50", "20.25"), ("T-2", "3", "99", "99")):
+        service.ingest_message(session, principal=seller, data=_tax_bill(tax_no, status, duty, vat))
+    [panel] = portal.declarant_panels(session, seller)
+    figures = {f.label: f.value for f in panel.figures}
+    assert figures["Import tax billed this month (CNY)"] == "30.75"
+    zone = principal_of(
+        session, make_user(session, make_org(session, roles=(OrgRole.ZONE_ADMINISTRATION,)))
+    )
+    [zone_panel] = portal.zone_panels(session, zone)
+    zone_figures = {f.label: f.value for f in zone_panel.figures}
+    assert Decimal(zone_figures["Import tax billed in the zone this month (CNY)"]) >= Decimal(
+        "30.75"
+    )
+    assert portal.declarant_panels(session, stranger) == []

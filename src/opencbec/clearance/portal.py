@@ -167,13 +167,12 @@ def _inventories_per_day(
     return _per_day(stamps, now)
 
 
-def _tax_this_month(session: Session, principal: Principal, since: dt.datetime) -> Decimal:
+def _tax_billed(session: Session, since: dt.datetime, *conditions: ColumnElement[bool]) -> Decimal:
+    """Sum the tariff, VAT and consumption tax of the tax bills (CEB816) issued since `since`."""
     total = Decimal(0)
     heads = session.scalars(
         select(ClearanceDocument.content).where(
-            _own(principal),
-            ClearanceDocument.kind == "tax_bill",
-            ClearanceDocument.created_at >= since,
+            ClearanceDocument.kind == "tax_bill", ClearanceDocument.created_at >= since, *conditions
         )
     )
     for content in heads:
@@ -210,7 +209,7 @@ def declarant_panels(session: Session, principal: Principal) -> list[Panel]:
             str(_count(session, *this_month, ClearanceDocument.status == REJECTED)),
         ),
     ]
-    tax = _tax_this_month(session, principal, since)
+    tax = _tax_billed(session, since, _own(principal))
     if tax:
         figures.append(Figure(N_("Import tax billed this month (CNY)"), f"{tax:,.2f}"))
     chart = bar_chart(
@@ -240,7 +239,7 @@ def zone_panels(session: Session, principal: Principal) -> list[Panel]:
     rejected = _count(session, *recent, ClearanceDocument.status == REJECTED)
     concluded = released + rejected
     rate = f"{released * 100 / concluded:.1f}%" if concluded else "—"
-    figures = (
+    figures = [
         Figure(N_("Inventories declared in the zone, last 30 days"), str(declared)),
         Figure(N_("Release rate of concluded inventories"), rate),
         Figure(N_("Rejected by customs, last 30 days"), str(rejected)),
@@ -248,12 +247,15 @@ def zone_panels(session: Session, principal: Principal) -> list[Panel]:
             N_("Inventories waiting for customs"),
             str(_count(session, *recent, ClearanceDocument.status.in_(IN_PROGRESS))),
         ),
-    )
+    ]
+    tax = _tax_billed(session, _month_start(now))
+    if tax:
+        figures.append(Figure(N_("Import tax billed in the zone this month (CNY)"), f"{tax:,.2f}"))
     chart = bar_chart(
         N_("Inventories declared in the zone per day, last 30 days"),
         _inventories_per_day(session, now),
     )
-    return [Panel(N_("Zone clearance traffic"), figures, chart)]
+    return [Panel(N_("Zone clearance traffic"), tuple(figures), chart)]
 
 
 # --- search --------------------------------------------------------------------------------

@@ -12,7 +12,9 @@ from typing import Final
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
+from opencbec.enterprise import service as enterprise_service
 from opencbec.goods.models import Product
+from opencbec.identity.models import OrgRole
 from opencbec.identity.rules import Principal, has_scope, regulator_may_read
 from opencbec.kit.charts import bar_chart
 from opencbec.kit.i18n import N_
@@ -37,10 +39,21 @@ def _count(session: Session, *conditions: ColumnElement[bool]) -> int:
 
 @register_todos
 def goods_todos(session: Session, principal: Principal) -> list[TodoItem]:
-    """Goods of a recorded brand that wait for the seller's brand authorisation."""
-    waiting = _count(
-        session, Product.organisation_id == principal.organisation_id, Product.status == IP_REVIEW
-    )
+    """Goods of a recorded brand that wait for the seller's brand authorisation; an approved
+    seller with no goods yet is asked to file them."""
+    own = Product.organisation_id == principal.organisation_id
+    if (
+        principal.has_role(OrgRole.ECOMMERCE_ENTERPRISE)
+        and not _count(session, own)
+        and enterprise_service.is_approved(session, organisation_id=principal.organisation_id)
+    ):
+        return [
+            TodoItem(
+                N_("Your enterprise filing is approved: file your goods before declaring them."),
+                "/goods",
+            )
+        ]
+    waiting = _count(session, own, Product.status == IP_REVIEW)
     if not waiting:
         return []
     return [
