@@ -79,3 +79,8 @@ def test_a_failing_set_is_fixed_declared_and_followed_to_release(
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     assert "放行" in page.locator("main").inner_text()
     page.screenshot(path=str(screenshots / "release-4-delivered-zh-CN.png"), full_page=True)
+    # And back: the choice is kept with the user, so other tests (and people) see their language.
+    page.select_option("#lang-select", "en")
+    page.click("form[action='/lang'] button[type=submit]")
+    page.wait_for_url(f"**/clearance/orders/{ORDER}")
+    assert page.locator("html").get_attribute("lang") == "en"
