@@ -113,3 +113,28 @@ def test_a_write_is_committed_before_its_answer_is_sent(
     assert response.status_code == 500, response.headers
     assert "set-cookie" not in response.headers or "session" not in response.headers["set-cookie"]
     assert "nothing was saved" in response.text
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("320.00000", "320.00"),
+        ("4.85000", "4.85"),
+        ("1.23456", "1.23456"),
+        ("0", "0.00"),
+        ("-12.50000", "-12.50"),
+        ("100", "100.00"),
+    ],
+)
+def test_amounts_read_with_two_decimals_and_no_trailing_zeros(stored: str, shown: str) -> None:
+    from decimal import Decimal
+
+    from opencbec.webkit import format_amount
+
+    assert format_amount(Decimal(stored)) == shown
+
+
+def test_a_missing_amount_reads_as_a_dash() -> None:
+    from opencbec.webkit import format_amount
+
+    assert format_amount(None) == "—"

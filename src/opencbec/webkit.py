@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Final
 from urllib.parse import quote
@@ -486,6 +487,19 @@ def _format_time(value: Any) -> str:
 
 
 _env.filters["cst"] = _format_time
+
+
+def format_amount(value: Any) -> str:
+    """Return a stored amount for reading: two decimals at least, no trailing zeros past them
+    (NUMERIC(19,5) gives 320.00000; people read 320.00, and 1.23456 stays whole)."""
+    if value is None:
+        return "—"
+    text = f"{Decimal(value):f}"
+    whole, _, fraction = text.partition(".")
+    return f"{whole}.{fraction.rstrip('0').ljust(2, '0')}"
+
+
+_env.filters["amount"] = format_amount
 
 
 def render(
