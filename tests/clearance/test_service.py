@@ -287,3 +287,22 @@ def test_summary_results_are_kept_with_the_declaration_state(
     assert (result.kind, result.result) == ("summary_result", "new")
     document = service.get_document(session, principal=seller, document_id=result.document_id)  # type: ignore[arg-type]
     assert (document.status, document.status_time) == ("10", "20261127100000000")
+
+
+def test_a_document_stored_after_a_rolled_back_one_is_its_own(
+    session: Session, seller: Principal
+) -> None:
+    # A document a rolled-back savepoint stored leaves the session; SQLite hands its id out again,
+    # and the next document must be stored and answered as itself, not as the one rolled back.
+    savepoint = session.begin_nested()
+    [gone] = service.ingest_message(session, principal=seller, data=order_message("GONE-1"))
+    held = service.get_document(session, principal=seller, document_id=gone.document_id or 0)
+    savepoint.rollback()
+    [kept] = service.ingest_message(session, principal=seller, data=order_message("KEPT-1"))
+    assert kept.result == "new"
+    document = service.get_document(session, principal=seller, document_id=kept.document_id or 0)
+    assert document.business_key == "4107960ABC|KEPT-1"
+    assert session.scalar(select(func.count()).where(ClearanceDocument.order_no == "GONE-1")) == 0
+    assert held is not document
+    versions, _ = service.timeline(session, document_id=document.id)
+    assert [v.version for v in versions] == [1]

@@ -9,10 +9,10 @@ import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, cast
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, Table, bindparam, insert, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from opencbec.audit import service as audit_service
 from opencbec.clearance.models import ClearanceDocument, DocumentReceipt, DocumentVersion
@@ -331,11 +331,25 @@ def status_label(status: str) -> str:
     return N_("Error receipt") if status.startswith("-") else status
 
 
-# Built once: every stored document runs these lookups, and building them costs more than running.
-_VERSION_BY_GUID: Final = select(DocumentVersion).where(DocumentVersion.guid == bindparam("guid"))
-_DOCUMENT_BY_KEY: Final = select(ClearanceDocument).where(
-    ClearanceDocument.kind == bindparam("kind"), ClearanceDocument.business_key == bindparam("key")
+# Built once: every stored document runs these, and building them costs more than running.
+# One round trip answers both questions a declared document raises: which document already holds
+# its guid, and which document already has its business key.
+_KNOWN: Final = select(
+    select(DocumentVersion.document_id)
+    .where(DocumentVersion.guid == bindparam("guid"))
+    .scalar_subquery()
+    .label("guid_owner"),
+    select(ClearanceDocument.id)
+    .where(
+        ClearanceDocument.kind == bindparam("kind"),
+        ClearanceDocument.business_key == bindparam("key"),
+    )
+    .scalar_subquery()
+    .label("document_id"),
 )
+# Plain inserts: the unit of work's bookkeeping cost more than the rows (one row each, no cascade).
+_INSERT_DOCUMENT: Final = insert(cast(Table, ClearanceDocument.__table__))
+_INSERT_VERSION: Final = insert(cast(Table, DocumentVersion.__table__))
 
 
 @functools.cache
@@ -493,9 +507,11 @@ def _store(
     guid = str(head.guid)
     app_type = str(getattr(head, "appType", None) or "1")
     content = _jsonable(item)
-    known = session.scalar(_VERSION_BY_GUID, {"guid": guid})
-    if known is not None:
-        owner = session.get(ClearanceDocument, known.document_id)
+    guid_owner, document_id = session.execute(
+        _KNOWN, {"guid": guid, "kind": kind.name, "key": key}
+    ).one()
+    if guid_owner is not None:
+        owner = session.get(ClearanceDocument, guid_owner)
         if owner is None or owner.organisation_id != principal.organisation_id:
             # Another declarant's guid: say so without naming or numbering its document.
             raise Conflict(
@@ -511,8 +527,8 @@ def _store(
                     )
                 ],
             )
-        return Outcome(kind.name, key, "duplicate", known.document_id)
-    document = session.scalar(_DOCUMENT_BY_KEY, {"kind": kind.name, "key": key})
+        return Outcome(kind.name, key, "duplicate", guid_owner)
+    document = None if document_id is None else session.get(ClearanceDocument, document_id)
     now = utcnow()
     if document is not None and document.organisation_id != principal.organisation_id:
         raise NotFound(
@@ -535,7 +551,8 @@ def _store(
                     )
                 ]
             )
-        document = ClearanceDocument(
+        document = _insert_document(
+            session,
             organisation_id=principal.organisation_id,
             kind=kind.name,
             message_type=kind.message,
@@ -545,11 +562,11 @@ def _store(
             version=1,
             status=_first_status(head, kind),
             status_time=_first_status_time(head, kind),
+            status_info=None,
             content=content,
             created_at=now,
             updated_at=now,
         )
-        session.add(document)
         result = "new"
     elif app_type == "2" or kind.issued_status:  # customs re-issues its documents whole
         document.version += 1
@@ -574,18 +591,18 @@ def _store(
                 )
             ],
         )
-    session.flush()
-    session.add(
-        DocumentVersion(
-            document_id=document.id,
-            version=document.version,
-            guid=guid,
-            app_type=app_type,
-            content=content,
-            message_guid=message_guid,
-            received_at=now,
-        )
-    )  # flushed by the audit row's insert
+    session.execute(
+        _INSERT_VERSION,
+        {
+            "document_id": document.id,
+            "version": document.version,
+            "guid": guid,
+            "app_type": app_type,
+            "content": content,
+            "message_guid": message_guid,
+            "received_at": now,
+        },
+    )  # a changed document's own update is flushed by the audit row's
     audit_service.record(
         session,
         actor=principal.actor,
@@ -598,6 +615,21 @@ def _store(
     )
     _notify(session, principal, document, result)
     return Outcome(kind.name, key, result, document.id)
+
+
+def _insert_document(session: Session, **values: Any) -> ClearanceDocument:
+    # Written with one plain insert, then attached as the loaded row the unit of work would leave.
+    inserted = cast("CursorResult[Any]", session.execute(_INSERT_DOCUMENT, values))
+    (document_id,) = cast("tuple[int]", inserted.inserted_primary_key)
+    document = ClearanceDocument(id=document_id, **values)
+    make_transient_to_detached(document)
+    # A row a rolled-back savepoint inserted stays in the identity map (it was attached as loaded,
+    # not as new), and SQLite may hand its id out again: that object is stale, let it go.
+    stale = session.identity_map.get(session.identity_key(ClearanceDocument, document_id))
+    if stale is not None:
+        session.expunge(stale)
+    session.add(document)
+    return document
 
 
 def _apply_receipts(
