@@ -75,6 +75,7 @@ from opencbec.clearance.service.preflight import (
     restore,
     sets_not_ready,
 )
+from opencbec.clearance.service.reference_cache import CodeTables
 from opencbec.clearance.service.summary import (
     MonthStatus,
     PrepareReport,
@@ -123,6 +124,7 @@ __all__ = [
     "ApplicationDetail",
     "ApplicationRow",
     "CandidateLine",
+    "CodeTables",
     "Column",
     "DatabaseReference",
     "DocumentHook",

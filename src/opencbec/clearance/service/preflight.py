@@ -4,12 +4,15 @@ rules, and the checks later domains hook in (tax)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
 from sqlalchemy import bindparam, distinct, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from opencbec.clearance.models import ClearanceDocument, SetCheck
@@ -22,6 +25,7 @@ from opencbec.clearance.service.documents import (
     KINDS,
     register_document_hook,
 )
+from opencbec.clearance.service.reference_cache import CodeTables
 from opencbec.enterprise import service as enterprise_service
 from opencbec.errors import NotFound
 from opencbec.goods import service as goods_service
@@ -76,16 +80,32 @@ class DatabaseReference:
         self.on = on
         self.exclude_order_no = exclude_order_no  # the set under check is not part of "so far"
         self._approved: dict[str, frozenset[str]] | None = None
+        self._codes: CodeTables | None = None
         self._used: dict[tuple[str, int], Decimal] = {}
+
+    @property
+    def codes(self) -> CodeTables:
+        """Return the code tables as this check sees them (one question per check, then kept)."""
+        if self._codes is None:
+            self._codes = CodeTables(self.session)
+        return self._codes
 
     def hs_in_force(self, code: str) -> bool:
         """Return whether the 10-digit code is in force."""
+        return self.codes.remember(("cn_code", code, self.on), lambda: self._hs_in_force(code))
+
+    def _hs_in_force(self, code: str) -> bool:
         return (
             goods_service.lookup(self.session, table="cn_code", code=code, on=self.on) is not None
         )
 
     def positive_list_line(self, code: str) -> PositiveListLine | None:
         """Return the positive-list line of the code or of its 8-digit line."""
+        return self.codes.remember(
+            ("positive_list", code, self.on), lambda: self._positive_list_line(code)
+        )
+
+    def _positive_list_line(self, code: str) -> PositiveListLine | None:
         row = goods_service.lookup(
             self.session, table="positive_list", code=code, on=self.on
         ) or goods_service.lookup(self.session, table="positive_list", code=code[:8], on=self.on)
@@ -202,7 +222,6 @@ _IMPORT_KINDS_PRESENT: Final = select(func.count(distinct(ClearanceDocument.kind
     ClearanceDocument.order_no == bindparam("order_no"),
     ClearanceDocument.kind.in_(list(_IMPORT_MEMBERS)),
 )
-_CHECK_OF: Final = select(SetCheck).where(SetCheck.order_no == bindparam("order_no"))
 
 
 def _documents_of(session: Session, order_no: str) -> list[ClearanceDocument]:
@@ -251,19 +270,36 @@ def _as_json(failures: Sequence[Failure | ExtraFailure]) -> list[dict[str, Any]]
     ]
 
 
+_CHECK_COLUMNS: Final = ("direction", "ready", "failure_count", "failures", "checked_at")
+
+
+@functools.cache
+def _upsert_check(dialect: str) -> Any:
+    # One statement writes the set's first check or replaces the one kept (the order number is
+    # unique) and answers the row as it now stands. Built once per dialect.
+    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(SetCheck)
+    return upsert.on_conflict_do_update(
+        index_elements=["order_no"], set_={c: upsert.excluded[c] for c in _CHECK_COLUMNS}
+    ).returning(SetCheck)
+
+
 def _record(session: Session, result: Preflight) -> SetCheck:
     direction = (
         "export" if any(BY_NAME[k].direction == "export" for k in result.documents) else "import"
     )
     failures = _as_json(result.failures)
-    check = session.scalar(_CHECK_OF, {"order_no": result.order_no})
-    if check is None:
-        check = SetCheck(order_no=result.order_no)
-        session.add(check)
-    check.direction, check.ready = direction, result.ready
-    check.failure_count, check.failures = len(failures), failures
-    check.checked_at = utcnow()
-    session.flush()
+    check: SetCheck = session.scalars(
+        _upsert_check(session.get_bind().dialect.name),
+        {
+            "order_no": result.order_no,
+            "direction": direction,
+            "ready": result.ready,
+            "failure_count": len(failures),
+            "failures": failures,
+            "checked_at": utcnow(),
+        },
+        execution_options={"populate_existing": True},
+    ).one()
     return check
 
 

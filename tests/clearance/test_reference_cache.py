@@ -1,0 +1,110 @@
+"""The pre-flight's code-table answers are kept per edition: reused until an edition is applied."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from opencbec.audit.service import Actor
+from opencbec.clearance import service
+from opencbec.clearance.service import reference_cache
+from opencbec.demo import service as demo_service
+from opencbec.goods import service as goods_service
+
+SALMON = "0302130000"  # on the demo positive list, bonded import only
+HEADER = "code,name_zh,bonded_only,quantity_limit,name_restriction,note\n"
+
+
+@pytest.fixture
+def demo(session: Session, tmp_path: Path) -> Iterator[None]:
+    reference_cache.clear()
+    demo_service.load(session, var_dir=tmp_path)
+    session.flush()
+    yield
+    reference_cache.clear()
+
+
+@contextmanager
+def _code_table_statements(session: Session) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def _seen(*args: object) -> None:
+        statement = str(args[2])
+        if "reference_codes" in statement or "code_editions" in statement:
+            seen.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", _seen)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", _seen)
+
+
+def _apply_positive_list(session: Session, body: str, day: dt.date) -> None:
+    goods_service.apply_edition(
+        session,
+        actor=Actor(label="test"),
+        table="positive_list",
+        content=(HEADER + body).encode(),
+        version=day.isoformat(),
+        source="test",
+        effective_from=day,
+    )
+
+
+def test_answers_are_kept_between_checks_under_the_same_editions(
+    session: Session, demo: None
+) -> None:
+    day = dt.date.today()
+    first = service.DatabaseReference(session, day)
+    assert first.hs_in_force(SALMON)
+    assert first.positive_list_line(SALMON) is not None
+    with _code_table_statements(session) as seen:
+        again = service.DatabaseReference(session, day)
+        assert again.hs_in_force(SALMON)
+        line = again.positive_list_line(SALMON)
+        assert line is not None
+        assert line.bonded_only
+    # one question to the editions, no lookup of a code
+    assert len(seen) == 1
+    assert "code_editions" in seen[0]
+
+
+def test_a_new_edition_is_seen_by_the_next_check(session: Session, demo: None) -> None:
+    later = dt.date.today() + dt.timedelta(days=30)
+    before = service.DatabaseReference(session, later)
+    assert before.positive_list_line(SALMON) is not None
+    # The next edition drops salmon from the list: a check after it must not answer from before.
+    _apply_positive_list(session, "3304990099,其他美容品或化妆品及护肤品,0,,,\n", later)
+    after = service.DatabaseReference(session, later)
+    assert after.positive_list_line(SALMON) is None
+    assert after.positive_list_line("3304990099") is not None
+    # The same check keeps what it saw at its start.
+    assert before.positive_list_line(SALMON) is not None
+
+
+def test_the_day_is_part_of_the_question(session: Session, demo: None) -> None:
+    today = dt.date.today()
+    later = today + dt.timedelta(days=30)
+    _apply_positive_list(session, "3304990099,其他美容品或化妆品及护肤品,0,,,\n", later)
+    assert service.DatabaseReference(session, today).positive_list_line(SALMON) is not None
+    assert service.DatabaseReference(session, later).positive_list_line(SALMON) is None
+
+
+def test_a_full_cache_starts_afresh(
+    session: Session, demo: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reference_cache, "MAX_ENTRIES", 2)
+    codes = reference_cache.CodeTables(session)
+    assert codes.remember(1, lambda: 10) == 10
+    assert codes.remember(2, lambda: 20) == 20
+    assert codes.remember(1, lambda: -1) == 10  # kept
+    assert codes.remember(3, lambda: 30) == 30  # the third answer empties the cache first
+    assert codes.remember(1, lambda: -1) == -1  # found again
