@@ -3,6 +3,7 @@ rejection, cancellation (撤销) or return (退货), driven by clearance's docum
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping
 from decimal import Decimal
@@ -63,25 +64,28 @@ def buyer_hash(id_number: str) -> str:
 
 
 def _locked_account(session: Session, key: str, year: int) -> QuotaAccount:
-    # Insert the account if it is missing without failing when a concurrent writer does the same,
-    # then lock it: the lock is what keeps two declarations from taking the same last yuan.
-    dialect = session.get_bind().dialect.name
-    insert_stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(QuotaAccount).values(
-        buyer_hash=key, year=year, reserved=Decimal(0), consumed=Decimal(0)
-    )
-    session.execute(insert_stmt.on_conflict_do_nothing(index_elements=["buyer_hash", "year"]))
-    account = session.scalar(_LOCK_ACCOUNT, {"key": key, "year": year})
-    assert account is not None
+    # Insert the account if it is missing, or touch it when a concurrent writer got there first,
+    # in one statement that answers the row: the touch takes the row lock (on PostgreSQL; SQLite
+    # holds the write lock), which keeps two declarations from taking the same last yuan.
+    account = session.scalars(
+        _upsert_account(session.get_bind().dialect.name),
+        {"buyer_hash": key, "year": year, "reserved": Decimal(0), "consumed": Decimal(0)},
+        execution_options={"populate_existing": True},
+    ).one()
+    assert isinstance(account, QuotaAccount)
     return account
 
 
+@functools.cache
+def _upsert_account(dialect: str) -> Any:
+    # Built once per dialect: building a statement costs more than running it.
+    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(QuotaAccount)
+    return upsert.on_conflict_do_update(
+        index_elements=["buyer_hash", "year"], set_={"year": upsert.excluded.year}
+    ).returning(QuotaAccount)
+
+
 # Built once: each declared inventory runs these, and building a statement costs more than running it.
-_LOCK_ACCOUNT: Final = (
-    select(QuotaAccount)
-    .where(QuotaAccount.buyer_hash == bindparam("key"), QuotaAccount.year == bindparam("year"))
-    .with_for_update()
-    .execution_options(populate_existing=True)
-)
 _ENTRY_BY_KEY: Final = select(QuotaEntry).where(QuotaEntry.document_key == bindparam("key"))
 _ACCOUNT: Final = select(QuotaAccount).where(
     QuotaAccount.buyer_hash == bindparam("key"), QuotaAccount.year == bindparam("year")
