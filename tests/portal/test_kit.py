@@ -8,7 +8,14 @@ from hypothesis import strategies as st
 
 from opencbec.errors import InvalidInput
 from opencbec.kit.charts import bar_chart
-from opencbec.kit.mask import mask_id_number, mask_name, mask_phone
+from opencbec.kit.mask import (
+    is_id_number,
+    is_phone,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    mask_query,
+)
 from opencbec.webkit import SEARCH_MAX, search_query
 
 
@@ -70,3 +77,16 @@ def test_bad_queries_are_refused_with_both_languages(raw: str, code: str) -> Non
 def test_good_queries_are_trimmed() -> None:
     assert search_query("  MY  MALL ") == "MY MALL"
     assert search_query("x" * SEARCH_MAX) == "x" * SEARCH_MAX
+
+
+def test_queries_that_name_a_buyer_are_masked_when_shown_back() -> None:
+    assert is_id_number("410702199203150024")
+    assert is_id_number("41070219920315002x")
+    assert is_id_number("410702920315002")
+    assert not is_id_number("41070219920315002")  # 17 characters: not a whole ID
+    assert is_phone("13903731234")
+    assert is_phone("+86-139-0373-1234")
+    assert not is_phone("139037")
+    assert mask_query("410702199203150024") == "4107**********0024"
+    assert mask_query("13903731234") == "139****1234"
+    assert mask_query("MYMALL2026") == "MYMALL2026"

@@ -9,7 +9,6 @@ documents) and shows the zone's aggregates only to those who may read clearance 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -23,7 +22,7 @@ from opencbec.clearance.models import ClearanceDocument, DocumentReceipt
 from opencbec.identity.rules import Principal, has_scope, regulator_may_read
 from opencbec.kit.charts import bar_chart
 from opencbec.kit.i18n import N_
-from opencbec.kit.mask import mask_id_number, mask_name, mask_phone
+from opencbec.kit.mask import is_id_number, is_phone, mask_id_number, mask_name, mask_phone
 from opencbec.kit.time import CHINA_STANDARD_TIME, utcnow
 from opencbec.notifications import service as notifications_service
 from opencbec.webkit import (
@@ -46,8 +45,6 @@ IN_PROGRESS: Final = ("2", "3", "120", "300", "500")
 WAITING_TOO_LONG: Final = dt.timedelta(hours=24)
 TODO_LIMIT: Final = 10
 CHART_DAYS: Final = 30
-_ID_NUMBER: Final = re.compile(r"^[0-9]{15}$|^[0-9]{17}[0-9X]$")
-_PHONE: Final = re.compile(r"^\+?[0-9][0-9-]{6,19}$")
 
 
 def _number(document: ClearanceDocument) -> str:
@@ -325,9 +322,9 @@ def search_documents(session: Session, principal: Principal, query: str) -> list
         return []
     hits: list[SearchHit] = []
     upper = query.upper()
-    if _ID_NUMBER.match(upper):
+    if is_id_number(upper):
         hits.extend(_buyer_hits(session, principal, "buyerIdNumber", upper))
-    elif _PHONE.match(query):
+    elif is_phone(query):
         hits.extend(_buyer_hits(session, principal, "buyerTelephone", query))
     by_customs_number = (
         select(DocumentReceipt.document_id)

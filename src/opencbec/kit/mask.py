@@ -2,6 +2,31 @@
 
 from __future__ import annotations
 
+import re
+from typing import Final
+
+_ID_NUMBER: Final = re.compile(r"^[0-9]{15}$|^[0-9]{17}[0-9X]$")
+_PHONE: Final = re.compile(r"^\+?[0-9][0-9-]{6,19}$")
+
+
+def is_id_number(text: str) -> bool:
+    """True for what reads as a whole resident ID number (15 digits, or 17 and a check digit)."""
+    return bool(_ID_NUMBER.match(text.strip().upper()))
+
+
+def is_phone(text: str) -> bool:
+    """True for what reads as a whole phone number (7 to 20 digits, maybe + and dashes)."""
+    return bool(_PHONE.match(text.strip()))
+
+
+def mask_query(text: str) -> str:
+    """Return a search query fit to show back: an ID number or phone masked, else as typed."""
+    if is_id_number(text):
+        return mask_id_number(text)
+    if is_phone(text):
+        return mask_phone(text)
+    return text
+
 
 def mask_name(name: str) -> str:
     """Keep the first character of a name: 孙丽 -> 孙*, Alice Smith -> A****."""

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from opencbec.errors import DomainError
+from opencbec.kit.mask import mask_query
 from opencbec.webkit import (
     CurrentPrincipal,
     DbSession,
@@ -42,5 +43,5 @@ def search_page(
     return render(
         request,
         "search/results.html",
-        {**context, "groups": list(groups.items()), "count": len(hits), "query": query},
+        {**context, "groups": list(groups.items()), "count": len(hits), "query": mask_query(query)},
     )
