@@ -119,13 +119,23 @@ def test_organisations_users_keys_and_audit(cli_env: str) -> None:
     assert "#2 changed" in out
 
 
-def test_demo_load_once(cli_env: str) -> None:
+def test_demo_load_once(cli_env: str, monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    monkeypatch.setenv("OPENCBEC_VAR_DIR", str(tmp_path))
     assert run("db", "upgrade")[0] == 0
-    code, out = run("demo", "load")
+    code, out = run("demo", "load", "--scale", "tiny", "--seed", "7")
     assert code == 0, out
     assert "customs" in out
     assert "opencbec-demo-2026" in out
-    assert run("demo", "load")[0] == 1
+    assert "demo zone tiny (seed 7)" in out
+    code, out = run("demo", "load", "--scale", "tiny", "--seed", "7")
+    assert code == 1
+    assert "already holds a demo zone" in out
+
+
+def test_demo_scale_must_be_known(cli_env: str) -> None:
+    code, out = run("demo", "load", "--scale", "huge")
+    assert code == 2
+    assert "scale must be one of" in out
 
 
 def test_demo_refused_when_switched_off(cli_env: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,12 +15,15 @@ from opencbec.audit import service as audit_service
 from opencbec.clikit import cli_actor, console, fail, load_settings, open_database, open_session
 from opencbec.customs import cli as customs_cli
 from opencbec.db import Database
+from opencbec.demo import loader as demo_loader
+from opencbec.demo import plan as demo_plan
 from opencbec.demo import service as demo_service
 from opencbec.errors import DomainError
 from opencbec.goods import cli as goods_cli
 from opencbec.identity import service as identity_service
 from opencbec.identity.models import Department, Organisation, OrgRole
 from opencbec.messages.ceb import cli as ceb_cli
+from opencbec.settings import Settings
 from opencbec.simulator import cli as simulator_cli
 
 app = typer.Typer(
@@ -232,27 +235,57 @@ def audit_verify() -> None:
 
 
 @demo_app.command("load")
-def demo_load() -> None:
-    """Load the demo zone into an empty database."""
+def demo_load(
+    scale: Annotated[
+        str,
+        typer.Option(
+            help="small (~200 enterprises, a year), medium, large (benchmarks); tiny: tests"
+        ),
+    ] = "small",
+    seed: Annotated[int, typer.Option(help="Same seed, same zone")] = demo_loader.DEFAULT_SEED,
+) -> None:
+    """Load the demo zone into an empty database, or continue an interrupted load."""
     settings = load_settings()
     if not settings.load_demo:
         console.print("[red]demo loading is switched off (OPENCBEC_LOAD_DEMO=false)[/red]")
         raise typer.Exit(code=2)
-    with open_session(settings=settings) as session:
-        if demo_service.is_loaded(session):
-            console.print(
-                "[yellow]the database already has organisations; demo not loaded[/yellow]"
-            )
-            raise typer.Exit(code=1)
-        with Progress(console=console) as progress:
-            task = progress.add_task("demo zone / 演示数据", total=len(demo_service.DEMO_ORGS))
-            demo_service.load(
-                session,
-                var_dir=settings.var_dir,
-                progress=lambda _code: progress.advance(task),
-                hs_file=settings.effective_hs_file,
-            )
+    if scale not in demo_plan.SCALES:
+        console.print(f"[red]scale must be one of {', '.join(demo_plan.SCALES)}[/red]")
+        raise typer.Exit(code=2)
+    with open_database(settings) as database:
+        _load_zone(database, settings, scale, seed)
     _print_demo_logins()
+
+
+def _load_zone(database: Database, settings: Settings, scale: str, seed: int) -> None:
+    with Progress(console=console) as progress:
+        task = progress.add_task(f"demo zone ({scale}, seed {seed}) / 演示综试区", total=None)
+        try:
+            report = demo_loader.load_zone(
+                database,
+                settings=settings,
+                scale=scale,
+                seed=seed,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+        except demo_loader.ZoneRefused as exc:
+            console.print(f"[yellow]{exc.message.en}\n{exc.message.zh}[/yellow]")
+            raise typer.Exit(code=1) from None
+        except Exception:
+            with database.session(write=False) as session:
+                state = demo_loader.zone_state(session)
+            where = state.last_day or "the enterprises"
+            console.print(
+                f"[red]demo zone stopped after {where}; every day before is complete. Run "
+                f"`opencbec demo load --scale {scale} --seed {seed}` again to continue.[/red]"
+            )
+            raise
+    console.print(
+        f"demo zone {report.scale} (seed {report.seed}): {report.organisations} organisations, "
+        f"{report.parcels} order sets ({report.declared} declared, {len(report.held)} held by the "
+        f"pre-flight check, {len(report.refused)} messages refused), {report.follow_ups} "
+        f"cancellations and returns; planted patterns in {report.manifest}"
+    )
 
 
 def _print_demo_logins() -> None:
@@ -289,18 +322,12 @@ def serve(
     database = Database.from_settings(settings)
     upgrade_engine(database.engine)
     with database.session() as session:
-        first_start = not demo_service.is_loaded(session)
-        if first_start and settings.load_demo:
-            with Progress(console=console) as progress:
-                task = progress.add_task(
-                    "loading the demo zone / 加载演示数据", total=len(demo_service.DEMO_ORGS)
-                )
-                demo_service.load(
-                    session,
-                    var_dir=settings.var_dir,
-                    progress=lambda _code: progress.advance(task),
-                    hs_file=settings.effective_hs_file,
-                )
+        state = demo_loader.zone_state(session)
+        first_start = not demo_service.is_loaded(session) or (state.started and not state.complete)
+    if first_start and settings.load_demo:  # first start, or an interrupted load to continue
+        _load_zone(
+            database, settings, state.scale or "small", state.seed or demo_loader.DEFAULT_SEED
+        )
     if settings.load_demo:
         _print_demo_logins()
     bind_host, bind_port = host or settings.host, port or settings.port

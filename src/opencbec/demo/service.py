@@ -22,6 +22,7 @@ from opencbec.enterprise import service as enterprise_service
 from opencbec.goods import service as goods_service
 from opencbec.identity import service as identity_service
 from opencbec.identity.models import Department, Organisation, OrgRole, User
+from opencbec.identity.rules import Principal
 from opencbec.messages import ceb
 from opencbec.tax import service as tax_service  # noqa: F401 - registers the quota and tax hooks
 
@@ -645,29 +646,49 @@ def _file_enterprises(session: Session, users: dict[str, User], var_dir: Path) -
                 ],
             },
         )
-        enterprise_service.add_document(
+        submit_and_review(
             session,
             principal=principal,
-            kind="business_licence",
-            filename=f"{demo.code}-licence.pdf",
-            content=_LICENCE_PDF.replace(b"demo", demo.code.encode()),
+            reviewer=customs,
+            version_id=version.id,
+            licence=(f"{demo.code}-licence.pdf", _LICENCE_PDF.replace(b"demo", demo.code.encode())),
+            outcome=outcome,
+            reason="营业执照扫描件不清晰，请重新上传 / The business licence scan is illegible; upload it again",
             var_dir=var_dir,
         )
-        enterprise_service.submit(session, principal=principal, version_id=version.id)
-        if outcome == "submitted":
-            continue
-        enterprise_service.start_review(session, principal=customs, version_id=version.id)
-        if outcome == "approved":
-            enterprise_service.approve(session, principal=customs, version_id=version.id)
-        elif outcome == "returned":
-            enterprise_service.return_version(
-                session,
-                principal=customs,
-                version_id=version.id,
-                reasons=[
-                    "营业执照扫描件不清晰，请重新上传 / The business licence scan is illegible; upload it again"
-                ],
-            )
+
+
+def submit_and_review(
+    session: Session,
+    *,
+    principal: Principal,
+    reviewer: Principal,
+    version_id: int,
+    licence: tuple[str, bytes],
+    outcome: str,
+    reason: str,
+    var_dir: Path,
+) -> None:
+    """Attach the licence, submit a saved filing, and take its review to `outcome` (submitted,
+    under_review, approved or returned with `reason`)."""
+    enterprise_service.add_document(
+        session,
+        principal=principal,
+        kind="business_licence",
+        filename=licence[0],
+        content=licence[1],
+        var_dir=var_dir,
+    )
+    enterprise_service.submit(session, principal=principal, version_id=version_id)
+    if outcome == "submitted":
+        return
+    enterprise_service.start_review(session, principal=reviewer, version_id=version_id)
+    if outcome == "approved":
+        enterprise_service.approve(session, principal=reviewer, version_id=version_id)
+    elif outcome == "returned":
+        enterprise_service.return_version(
+            session, principal=reviewer, version_id=version_id, reasons=[reason]
+        )
 
 
 # Bonded (1210) import sets of the demo: buyer, goods, VAT rate, who declares the inventory, and the

@@ -8,6 +8,7 @@ shows is exactly what a real sender's messages would produce.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,6 +32,51 @@ NAMES: Final = {
     DEMO_AGENT: "新乡报关行（示范）有限公司",
 }
 ZHENGZHOU_CUSTOMS: Final = "4600"
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """An enterprise a set names: its customs code and name, as filed."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Parties:
+    """Who a set names: platform (ebp), seller (ebc), payment, logistics and declaring agent."""
+
+    ebp: Party
+    ebc: Party
+    pay: Party
+    logistics: Party
+    agent: Party
+
+
+def _party(code: str) -> Party:
+    return Party(code, NAMES[code])
+
+
+DEMO_PARTIES: Final = Parties(
+    _party(DEMO_EBP), _party(DEMO_EBC), _party(DEMO_PAY), _party(DEMO_LOGISTICS), _party(DEMO_AGENT)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportTerms:
+    """How an import parcel travels and is taxed, beyond its parties, buyer and goods.
+
+    `tax` None: the CBEC tax without consumption tax (VAT × 70%) is computed from `vat`.
+    """
+
+    vat: Decimal = Decimal("0.13")
+    tax: Decimal | None = None
+    freight: Decimal = Decimal(0)
+    trade_mode: str = "1210"
+    traf_mode: str = "Y"
+    area: Party | None = None
+    country: str = "142"
+    weight: Decimal = Decimal("1.5")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,31 +152,66 @@ def import_set(
     The tax is the CBEC comprehensive tax without consumption tax (VAT × 70%), freight and
     discount are zero, so acturalPaid = goodsValue + taxTotal. `stamp` is yyyyMMddHHmmss.
     """
-    value = sum((g.total for g in goods), Decimal(0))
-    tax = (value * vat * Decimal("0.7")).quantize(Decimal("0.01"))
-    paid = value + tax
-    return (
-        _import_order(order_no, buyer, goods, tax, stamp),
-        _import_payment(order_no, buyer, paid, stamp),
-        _import_waybill(order_no, buyer, stamp),
-        _import_inventory(order_no, buyer, goods, stamp, agent_code),
+    parties = DEMO_PARTIES
+    if agent_code != DEMO_AGENT:
+        parties = dataclasses.replace(parties, agent=_party(agent_code))
+    return parcel_set(
+        order_no, parties=parties, buyer=buyer, goods=goods, stamp=stamp, terms=ImportTerms(vat=vat)
     )
 
 
-def _import_order(order_no: str, buyer: Buyer, goods: list[Goods], tax: Decimal, stamp: str) -> Any:
+def parcel_set(
+    order_no: str,
+    *,
+    parties: Parties,
+    buyer: Buyer,
+    goods: list[Goods],
+    stamp: str,
+    terms: ImportTerms,
+    consignee: Buyer | None = None,
+) -> tuple[Any, Any, Any, Any]:
+    """Return the four messages of one import parcel (1210 bonded or 9610 direct) of any parties.
+
+    acturalPaid = goodsValue + freight + taxTotal; `consignee` defaults to the buyer.
+    """
+    value = sum((g.total for g in goods), Decimal(0))
+    tax = terms.tax
+    if tax is None:
+        tax = (value * terms.vat * Decimal("0.7")).quantize(Decimal("0.01"))
+    paid = value + terms.freight + tax
+    receiver = consignee or buyer
+    return (
+        _import_order(order_no, parties, buyer, receiver, goods, (tax, terms.freight), stamp),
+        _import_payment(order_no, parties, buyer, paid, stamp),
+        _import_waybill(order_no, parties, receiver, stamp, terms.weight),
+        _import_inventory(order_no, parties, buyer, receiver, goods, stamp, terms),
+    )
+
+
+def _import_order(
+    order_no: str,
+    parties: Parties,
+    buyer: Buyer,
+    receiver: Buyer,
+    goods: list[Goods],
+    charges: tuple[Decimal, Decimal],
+    stamp: str,
+) -> Any:
+    tax, freight = charges
     value = sum((g.total for g in goods), Decimal(0))
     order = _message("CEB311Message", order_no)
     head = order.order[0].order_head
     head.guid, head.appTime, head.orderNo = _guid("order", order_no), stamp, order_no
-    head.ebpCode, head.ebpName = DEMO_EBP, NAMES[DEMO_EBP]
-    head.ebcCode, head.ebcName = DEMO_EBC, NAMES[DEMO_EBC]
-    head.goodsValue, head.freight, head.discount = value, Decimal(0), Decimal(0)
-    head.taxTotal, head.acturalPaid = tax, value + tax
+    head.ebpCode, head.ebpName = parties.ebp.code, parties.ebp.name
+    head.ebcCode, head.ebcName = parties.ebc.code, parties.ebc.name
+    head.goodsValue, head.freight, head.discount = value, freight, Decimal(0)
+    head.taxTotal, head.acturalPaid = tax, value + freight + tax
     head.buyerRegNo, head.buyerName = f"buyer-{buyer.id_number[-4:]}", buyer.name
     head.buyerTelephone, head.buyerIdNumber = buyer.telephone, buyer.id_number
-    head.payCode, head.payName, head.payTransactionId = DEMO_PAY, NAMES[DEMO_PAY], f"YZF{order_no}"
-    head.consignee, head.consigneeTelephone = buyer.name, buyer.telephone
-    head.consigneeAddress = buyer.address
+    head.payCode, head.payName = parties.pay.code, parties.pay.name
+    head.payTransactionId = f"YZF{order_no}"
+    head.consignee, head.consigneeTelephone = receiver.name, receiver.telephone
+    head.consigneeAddress = receiver.address
     order.order[0].order_list = []
     for gnum, g in enumerate(goods, start=1):
         line = _line("CEB311Message").order[0].order_list[0]
@@ -146,30 +227,41 @@ def _import_order(order_no: str, buyer: Buyer, goods: list[Goods], tax: Decimal,
     return order
 
 
-def _import_payment(order_no: str, buyer: Buyer, paid: Decimal, stamp: str) -> Any:
+def _import_payment(
+    order_no: str, parties: Parties, buyer: Buyer, paid: Decimal, stamp: str
+) -> Any:
     payment = _message("CEB411Message", order_no)
     ph = payment.payment[0].payment_head
     ph.guid, ph.appTime, ph.payTime = _guid("payment", order_no), stamp, stamp
-    ph.payCode, ph.payName, ph.payTransactionId = DEMO_PAY, NAMES[DEMO_PAY], f"YZF{order_no}"
-    ph.orderNo, ph.ebpCode, ph.ebpName = order_no, DEMO_EBP, NAMES[DEMO_EBP]
+    ph.payCode, ph.payName = parties.pay.code, parties.pay.name
+    ph.payTransactionId = f"YZF{order_no}"
+    ph.orderNo, ph.ebpCode, ph.ebpName = order_no, parties.ebp.code, parties.ebp.name
     ph.payerIdNumber, ph.payerName, ph.telephone = buyer.id_number, buyer.name, buyer.telephone
     ph.amountPaid = paid
     return payment
 
 
-def _import_waybill(order_no: str, buyer: Buyer, stamp: str) -> Any:
+def _import_waybill(
+    order_no: str, parties: Parties, receiver: Buyer, stamp: str, weight: Decimal
+) -> Any:
     waybill = _message("CEB511Message", order_no)
     wh = waybill.logistics[0].logistics_head
     wh.guid, wh.appTime, wh.orderNo = _guid("waybill", order_no), stamp, order_no
-    wh.logisticsCode, wh.logisticsName = DEMO_LOGISTICS, NAMES[DEMO_LOGISTICS]
-    wh.logisticsNo, wh.weight = f"ZO{order_no}", Decimal("1.5")
-    wh.consignee, wh.consigneeAddress = buyer.name, buyer.address
-    wh.consigneeTelephone = buyer.telephone
+    wh.logisticsCode, wh.logisticsName = parties.logistics.code, parties.logistics.name
+    wh.logisticsNo, wh.weight = f"ZO{order_no}", weight
+    wh.consignee, wh.consigneeAddress = receiver.name, receiver.address
+    wh.consigneeTelephone = receiver.telephone
     return waybill
 
 
 def _import_inventory(
-    order_no: str, buyer: Buyer, goods: list[Goods], stamp: str, agent_code: str
+    order_no: str,
+    parties: Parties,
+    buyer: Buyer,
+    receiver: Buyer,
+    goods: list[Goods],
+    stamp: str,
+    terms: ImportTerms,
 ) -> Any:
     inventory = _message("CEB621Message", order_no)
     ih = inventory.inventory[0].inventory_head
@@ -179,25 +271,37 @@ def _import_inventory(
         order_no,
         f"I{order_no}",
     )
-    ih.ebpCode, ih.ebpName, ih.ebcCode, ih.ebcName = (
-        DEMO_EBP,
-        NAMES[DEMO_EBP],
-        DEMO_EBC,
-        NAMES[DEMO_EBC],
-    )
-    ih.logisticsNo, ih.logisticsCode = f"ZO{order_no}", DEMO_LOGISTICS
-    ih.logisticsName, ih.assureCode = NAMES[DEMO_LOGISTICS], DEMO_EBC
+    ih.ebpCode, ih.ebpName = parties.ebp.code, parties.ebp.name
+    ih.ebcCode, ih.ebcName = parties.ebc.code, parties.ebc.name
+    ih.logisticsNo, ih.logisticsCode = f"ZO{order_no}", parties.logistics.code
+    ih.logisticsName, ih.assureCode = parties.logistics.name, parties.ebc.code
     ih.buyerIdNumber, ih.buyerName, ih.buyerTelephone = (
         buyer.id_number,
         buyer.name,
         buyer.telephone,
     )
-    ih.consigneeAddress, ih.agentCode, ih.agentName = buyer.address, agent_code, NAMES[agent_code]
-    ih.tradeMode, ih.trafMode, ih.declTime = "1210", "Y", stamp[:8]
+    ih.consigneeAddress = receiver.address
+    ih.agentCode, ih.agentName = parties.agent.code, parties.agent.name
+    if terms.area is not None:
+        ih.areaCode, ih.areaName = terms.area.code, terms.area.name
+    ih.tradeMode, ih.trafMode, ih.declTime = terms.trade_mode, terms.traf_mode, stamp[:8]
     ih.customsCode = ih.portCode = ZHENGZHOU_CUSTOMS
-    ih.grossWeight, ih.netWeight, ih.packNo = Decimal("1.5"), Decimal("1.2"), 1
+    ih.country, ih.freight = terms.country, terms.freight
+    ih.grossWeight, ih.netWeight, ih.packNo = terms.weight, terms.weight * Decimal("0.8"), 1
     inventory.inventory[0].inventory_list = _inventory_lines("CEB621Message", goods)
     return inventory
+
+
+@dataclass(frozen=True, slots=True)
+class ExportTerms:
+    """How an export parcel leaves: its mode (9610 retail, 9710 B2B, 9810 overseas warehouse),
+    transport mode (3 rail, 2 waterway, 5 air, 4 road), destination country and port."""
+
+    trade_mode: str = "9610"
+    traf_mode: str = "3"
+    country: str = "304"
+    port: str = "3041"
+    weight: Decimal = Decimal("12.5")
 
 
 def export_set(
@@ -208,14 +312,24 @@ def export_set(
     The seller declares its own inventory and ships by China–Europe rail (transport mode 3)
     through Zhengzhou; `country` is the customs country code of the destination (304 Germany).
     """
+    parties = dataclasses.replace(DEMO_PARTIES, agent=DEMO_PARTIES.ebc)
+    return shipment_set(
+        order_no, parties=parties, goods=goods, stamp=stamp, terms=ExportTerms(country=country)
+    )
+
+
+def shipment_set(
+    order_no: str, *, parties: Parties, goods: list[Goods], stamp: str, terms: ExportTerms
+) -> tuple[Any, Any, Any, Any]:
+    """Return the four messages of one export parcel (9610, 9710 or 9810) of any parties."""
     value = sum((g.total for g in goods), Decimal(0))
     waybill_no = f"ZE{order_no}"
+    ebp, ebc = parties.ebp, parties.ebc
 
     order = _message("CEB303Message", order_no)
     head = order.order[0].order_head
     head.guid, head.appTime, head.orderNo = _guid("export-order", order_no), stamp, order_no
-    head.ebpCode, head.ebpName = DEMO_EBP, NAMES[DEMO_EBP]
-    head.ebcCode, head.ebcName = DEMO_EBC, NAMES[DEMO_EBC]
+    head.ebpCode, head.ebpName, head.ebcCode, head.ebcName = ebp.code, ebp.name, ebc.code, ebc.name
     head.goodsValue, head.freight = value, Decimal(0)
     order.order[0].order_list = []
     for gnum, g in enumerate(goods, start=1):
@@ -231,16 +345,19 @@ def export_set(
         stamp,
         order_no,
     )
-    receipts.ebpCode, receipts.ebpName = DEMO_EBP, NAMES[DEMO_EBP]
-    receipts.ebcCode, receipts.ebcName = DEMO_EBC, NAMES[DEMO_EBC]
-    receipts.payCode, receipts.payName = DEMO_PAY, NAMES[DEMO_PAY]
+    receipts.ebpCode, receipts.ebpName = ebp.code, ebp.name
+    receipts.ebcCode, receipts.ebcName = ebc.code, ebc.name
+    receipts.payCode, receipts.payName = parties.pay.code, parties.pay.name
     receipts.charge, receipts.accountingDate = value, stamp
 
     waybill = _message("CEB505Message", order_no)
     logistics = waybill.logistics[0]
     logistics.guid, logistics.appTime = _guid("export-waybill", order_no), stamp
-    logistics.logisticsCode, logistics.logisticsName = DEMO_LOGISTICS, NAMES[DEMO_LOGISTICS]
-    logistics.logisticsNo, logistics.grossWeight = waybill_no, Decimal("12.5")
+    logistics.logisticsCode, logistics.logisticsName = (
+        parties.logistics.code,
+        parties.logistics.name,
+    )
+    logistics.logisticsNo, logistics.grossWeight = waybill_no, terms.weight
     logistics.goodsInfo = "、".join(g.name for g in goods)[:200]
 
     inventory = _message("CEB603Message", order_no)
@@ -251,19 +368,22 @@ def export_set(
         order_no,
         f"E{order_no}",
     )
-    ih.ebpCode, ih.ebpName = DEMO_EBP, NAMES[DEMO_EBP]
-    ih.ebcCode, ih.ebcName = DEMO_EBC, NAMES[DEMO_EBC]
-    ih.ownerCode, ih.ownerName = DEMO_EBC, NAMES[DEMO_EBC]
-    ih.agentCode, ih.agentName = DEMO_EBC, NAMES[DEMO_EBC]
+    ih.ebpCode, ih.ebpName, ih.ebcCode, ih.ebcName = ebp.code, ebp.name, ebc.code, ebc.name
+    ih.ownerCode, ih.ownerName = ebc.code, ebc.name
+    ih.agentCode, ih.agentName = parties.agent.code, parties.agent.name
     ih.logisticsCode, ih.logisticsName, ih.logisticsNo = (
-        DEMO_LOGISTICS,
-        NAMES[DEMO_LOGISTICS],
+        parties.logistics.code,
+        parties.logistics.name,
         waybill_no,
     )
     ih.customsCode = ih.portCode = ZHENGZHOU_CUSTOMS
-    ih.ieDate, ih.trafMode, ih.country = stamp[:8], "3", country
-    ih.POD, ih.fCurrency, ih.iCurrency, ih.wrapType = "3041", "142", "142", "2"
-    ih.grossWeight, ih.netWeight = Decimal("12.5"), Decimal("11.8")
+    ih.ieDate, ih.trafMode, ih.country = stamp[:8], terms.traf_mode, terms.country
+    ih.tradeMode = terms.trade_mode
+    ih.POD, ih.fCurrency, ih.iCurrency, ih.wrapType = terms.port, "142", "142", "2"
+    ih.grossWeight, ih.netWeight = (
+        terms.weight,
+        (terms.weight * Decimal("0.944")).quantize(Decimal("0.1")),
+    )
     inventory.inventory[0].inventory_list = _inventory_lines("CEB603Message", goods)
     for line in inventory.inventory[0].inventory_list:
         line.barCode, line.country = "无", "142"  # no bar code; made in China

@@ -1,0 +1,378 @@
+"""Sending the planned year through the real path, one calendar day at a time.
+
+Each day: every party sends its own messages (`clearance.service.ingest_message`, which keeps the
+pre-flight check), declarants declare their ready sets and ask for planned cancellations and
+returns (`customs.service.declare_set` / `declare_document`), and the day commits with its
+marker. Then the customs link writes the outbox and applies the inbox (`customs.jobs.link_once`),
+and the customs simulator answers on the generated calendar's clock, so receipt times are the
+zone's, never the loading machine's.
+
+Like the link's jobs, this owns its transactions (one per day, plus the link's own): a failure
+leaves every earlier day whole and the failed day unwritten.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Final
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from opencbec.clearance import service as clearance_service
+from opencbec.clearance.models import ClearanceDocument
+from opencbec.customs import jobs as customs_jobs
+from opencbec.customs import service as customs_service
+from opencbec.customs.gateway import FolderExchange
+from opencbec.db import Database
+from opencbec.demo import plan as plan_module
+from opencbec.demo import sets
+from opencbec.demo.plan import FIXED, Parcel, Plan
+from opencbec.demo.zone import Zone
+from opencbec.errors import DomainError
+from opencbec.identity.rules import Principal
+from opencbec.kit.time import CHINA_STANDARD_TIME
+from opencbec.messages import ceb
+from opencbec.simulator.service import Config, Simulator
+from opencbec.tax import rules as tax_rules
+from opencbec.tax import service as tax_service
+
+# The simulator answers one step every 8 hours and runs at 18:00 each day: a set declared on day d
+# is accepted and released by d+1's run and delivered (899) by d+2's, so a cancellation asked on
+# d+3 finds it released but not yet delivered.
+PASS_HOUR: Final = 18
+STEP_SECONDS: Final = 8 * 3600
+REVIEW_RATE: Final = 0.08
+INSPECTION_RATE: Final = 0.05
+FOLLOW_UP_AFTER: Final = {"cancel": 3, "return": 8}
+FOLLOW_UP_PATIENCE: Final = 6  # days a planned follow-up waits for its inventory's status
+_RELEASED: Final = frozenset({"800", "899"})
+_FINAL: Final = frozenset({"100", "cancelled"})
+
+
+@dataclass(slots=True)
+class Actors:
+    """Who sends what: the generated enterprises and the fixed demo's, by plan code."""
+
+    zone: Zone
+    fixed: dict[str, Principal]  # by login
+    fixed_parties: dict[str, sets.Party]  # by login
+
+    def principal(self, code: str) -> Principal:
+        """Return the principal a party of the plan acts as."""
+        if code.startswith(FIXED):
+            return self.fixed[code.removeprefix(FIXED)]
+        return self.zone.principals[code]
+
+    def party(self, code: str) -> sets.Party:
+        """Return a party as a set names it."""
+        if code.startswith(FIXED):
+            return self.fixed_parties[code.removeprefix(FIXED)]
+        return self.zone.by_code[code].party
+
+
+@dataclass(slots=True)
+class DayReport:
+    """What the traffic did, day by day."""
+
+    parcels: int = 0
+    declared: int = 0
+    held: list[str] = field(default_factory=list)  # sets the pre-flight check stopped
+    refused: list[str] = field(default_factory=list)  # messages the platform refused
+    follow_ups: int = 0
+    pending: list[tuple[str, str]] = field(default_factory=list)  # (order, due) still waiting
+
+
+@dataclass(frozen=True, slots=True)
+class PendingFollowUp:
+    """A cancellation or return waiting for its inventory to reach the right status."""
+
+    parcel: Parcel
+    due: dt.date
+
+
+def stamp(day: dt.date, serial: int) -> str:
+    """Return the application time (yyyyMMddHHmmss) of the day's `serial`-th message set."""
+    minutes = 8 * 60 + (serial * 7) % (13 * 60)
+    return f"{day:%Y%m%d}{minutes // 60:02d}{minutes % 60:02d}00"
+
+
+def _goods(parcel: Parcel) -> list[sets.Goods]:
+    return [
+        sets.Goods(line.article.name_zh, line.article.code, line.article.unit, line.qty, line.price)
+        for line in parcel.lines
+    ]
+
+
+def _parties(actors: Actors, parcel: Parcel) -> sets.Parties:
+    return sets.Parties(
+        actors.party(parcel.platform),
+        actors.party(parcel.seller),
+        actors.party(parcel.payment),
+        actors.party(parcel.logistics),
+        actors.party(parcel.agent),
+    )
+
+
+def _import_tax(rates: tax_rules.RateTable, parcel: Parcel, freight: Decimal) -> Decimal:
+    lines = tax_rules.allocate_taxable_prices(
+        [(n, g.code, g.qty, g.total) for n, g in enumerate(_goods(parcel), start=1)],
+        freight=freight,
+        insured_fee=Decimal(0),
+    )
+    # The platform checks taxTotal against the rates in force today (the code tables start the day
+    # they are loaded), so the demo computes it the same way.
+    return tax_rules.compute_import_tax(
+        lines, rates, on=dt.date.today(), year_to_date=Decimal(0)
+    ).total
+
+
+def messages_of(
+    actors: Actors, parcel: Parcel, serial: int, rates: tax_rules.RateTable
+) -> list[tuple[Principal, Any]]:
+    """Return each message of a planned set with the principal who sends it."""
+    parties, when = _parties(actors, parcel), stamp(parcel.day, serial)
+    if parcel.direction == "import":
+        freight = Decimal(0) if parcel.mode == "1210" else Decimal("30.00")
+        terms = sets.ImportTerms(
+            tax=_import_tax(rates, parcel, freight),
+            freight=freight,
+            trade_mode=parcel.mode,
+            traf_mode=parcel.traf_mode,
+            area=actors.party(parcel.area) if parcel.area else None,
+            country=parcel.country,
+        )
+        consignee = plan_module.buyer(parcel.consignee) if parcel.consignee >= 0 else None
+        order, money, waybill, inventory = sets.parcel_set(
+            parcel.order_no,
+            parties=parties,
+            buyer=plan_module.buyer(parcel.buyer),
+            goods=_goods(parcel),
+            stamp=when,
+            terms=terms,
+            consignee=consignee,
+        )
+        if parcel.flaw == "payment_amount":  # the payment company keyed the amount wrongly
+            money.payment[0].payment_head.amountPaid += Decimal("1.00")
+    else:
+        terms_out = sets.ExportTerms(
+            trade_mode=parcel.mode,
+            traf_mode=parcel.traf_mode,
+            country=parcel.country,
+            port=f"{parcel.country}1",
+            weight=Decimal(2) + sum((line.qty for line in parcel.lines), Decimal(0)) / 4,
+        )
+        order, money, waybill, inventory = sets.shipment_set(
+            parcel.order_no, parties=parties, goods=_goods(parcel), stamp=when, terms=terms_out
+        )
+    out = [
+        (actors.principal(parcel.platform), order),
+        (actors.principal(parcel.payment), money),
+        (actors.principal(parcel.logistics), waybill),
+        (actors.principal(parcel.agent), inventory),
+    ]
+    if parcel.flaw == "missing_waybill":  # the carrier never sent it: the set stays incomplete
+        del out[2]
+    return out
+
+
+class Traffic:
+    """Runs the planned days through the platform, the customs link and the simulator."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        actors: Actors,
+        plan: Plan,
+        gateway: FolderExchange,
+        envelope: customs_service.Envelope,
+        probe: Callable[[str], None] | None = None,
+    ) -> None:
+        self.database, self.actors, self.plan = database, actors, plan
+        self.gateway, self.envelope = gateway, envelope
+        self.probe = probe or (lambda _point: None)
+        self.now = dt.datetime.combine(plan_module.START, dt.time(PASS_HOUR), CHINA_STANDARD_TIME)
+        config = Config(
+            seed=plan.seed,
+            delay_seconds=STEP_SECONDS,
+            review_rate=REVIEW_RATE,
+            inspection_rate=INSPECTION_RATE,
+        )
+        self.simulator = Simulator(gateway.root, config=config, clock=lambda: self.now)
+        self.pending: list[PendingFollowUp] = []
+        self.report = DayReport()
+
+    def close(self) -> None:
+        """Close the simulator's state."""
+        self.simulator.close()
+
+    def _queue_follow_ups(self, day: dt.date) -> None:
+        for parcel in self.plan.parcels.get(day, []):
+            if parcel.follow_up and parcel.declare:
+                due = day + dt.timedelta(days=FOLLOW_UP_AFTER[parcel.follow_up])
+                self.pending.append(PendingFollowUp(parcel, due))
+
+    def run_day(self, day: dt.date, mark: Callable[[Session, DayReport], None]) -> DayReport:
+        """Send one day's traffic, commit it with its marker, then run the link and customs."""
+        report = DayReport()
+        parcels = self.plan.parcels.get(day, [])
+        with self.database.session() as session:
+            rates = tax_service.rate_table(session, on=dt.date.today())
+            for serial, parcel in enumerate(parcels, start=1):
+                for principal, message in messages_of(self.actors, parcel, serial, rates):
+                    self._send(session, principal, message, parcel, report)
+                report.parcels += 1
+            report.follow_ups = self._follow_ups(session, day)
+            for parcel in parcels:
+                if parcel.declare and not parcel.flaw:
+                    self._declare(session, parcel, report)
+            self._queue_follow_ups(day)
+            report.pending = [(p.parcel.order_no, p.due.isoformat()) for p in self.pending]
+            self.probe(f"day:{day.isoformat()}")
+            mark(session, report)
+        self.answer(day)
+        self.report.parcels += report.parcels
+        self.report.declared += report.declared
+        self.report.held += report.held
+        self.report.refused += report.refused
+        self.report.follow_ups += report.follow_ups
+        return report
+
+    def answer(self, day: dt.date) -> None:
+        """Let the link write the outbox and apply the inbox, then customs answer at 18:00."""
+        self.drain()
+        self.now = dt.datetime.combine(day, dt.time(PASS_HOUR), CHINA_STANDARD_TIME)
+        self.simulator.run_once()
+
+    def resume(self, last_day: dt.date, pending: list[tuple[str, str]]) -> None:
+        """Continue after `last_day`, the last whole day: restore the waiting follow-ups its
+        marker kept, write what is still queued and let customs answer it, as if the run had
+        not stopped. The inbox is left for the next day's link run, where an unbroken run
+        applies it too.
+        """
+        by_order = {p.order_no: p for parcels in self.plan.parcels.values() for p in parcels}
+        self.pending = [PendingFollowUp(by_order[o], dt.date.fromisoformat(d)) for o, d in pending]
+        with self.database.session() as session:
+            customs_service.flush_outbox(session, gateway=self.gateway)
+        self.now = dt.datetime.combine(last_day, dt.time(PASS_HOUR), CHINA_STANDARD_TIME)
+        self.simulator.run_once()
+
+    def drain(self) -> None:
+        """Let the link write the outbox and apply what waits in the inbox."""
+        customs_jobs.link_once(self.database, gateway=self.gateway)
+
+    def idle(self, day: dt.date) -> bool:
+        """True when nothing happens on `day`: no parcels and no follow-up waiting. Such a day is
+        skipped (receipts keep the times they were scheduled with); while a follow-up waits,
+        customs answers daily, so the request meets each status of its inventory."""
+        return not self.plan.parcels.get(day) and not self.pending
+
+    def _send(
+        self,
+        session: Session,
+        principal: Principal,
+        message: Any,
+        parcel: Parcel,
+        report: DayReport,
+    ) -> None:
+        # The platform may refuse a message whole (a buyer past the annual limit has the inventory
+        # refused when it arrives): the refusal is part of the story, the rest of the day goes on.
+        try:
+            with session.begin_nested():
+                clearance_service.ingest_message(
+                    session, principal=principal, data=ceb.encode(message)
+                )
+        except DomainError:
+            report.refused.append(f"{parcel.order_no}/{type(message).__name__[:6]}")
+
+    def _declare(self, session: Session, parcel: Parcel, report: DayReport) -> None:
+        try:
+            with session.begin_nested():
+                customs_service.declare_set(
+                    session,
+                    principal=self.actors.principal(parcel.agent),
+                    order_no=parcel.order_no,
+                    envelope=self.envelope,
+                )
+        except DomainError:
+            report.held.append(parcel.order_no)
+            return
+        report.declared += 1
+
+    def _follow_ups(self, session: Session, day: dt.date) -> int:
+        done, waiting = 0, []
+        for pending in self.pending:
+            if pending.due > day:
+                waiting.append(pending)
+                continue
+            outcome = self._follow_up(session, pending.parcel)
+            if outcome == "wait" and (day - pending.due).days < FOLLOW_UP_PATIENCE:
+                waiting.append(pending)
+            done += outcome == "sent"
+        self.pending = waiting
+        return done
+
+    def _follow_up(self, session: Session, parcel: Parcel) -> str:
+        principal = self.actors.principal(parcel.agent)
+        ebc = self.actors.party(parcel.seller).code
+        inventory = session.scalar(
+            select(ClearanceDocument).where(
+                ClearanceDocument.kind == "inventory",
+                ClearanceDocument.business_key == f"{ebc}|I{parcel.order_no}",
+            )
+        )
+        if inventory is None or inventory.status in _FINAL:
+            return "dropped"
+        wanted = {"800"} if parcel.follow_up == "cancel" else _RELEASED
+        if inventory.status not in wanted:
+            return "wait"
+        # A request already made (before an interrupted load stopped) is refused: nothing to do.
+        try:
+            with session.begin_nested():
+                if parcel.follow_up == "cancel":
+                    request = clearance_service.request_cancellation(
+                        session,
+                        principal=principal,
+                        inventory_id=inventory.id,
+                        reason="buyer_cancelled",
+                    )
+                else:
+                    request = clearance_service.request_import_return(
+                        session,
+                        principal=principal,
+                        inventory_id=inventory.id,
+                        reason="buyer_returned",
+                    )
+                customs_service.declare_document(
+                    session, principal=principal, document_id=request.id, envelope=self.envelope
+                )
+        except DomainError:
+            return "dropped"
+        return "sent"
+
+
+def ensure_follow_ups(plan: Plan) -> None:
+    """Give a small plan at least one cancellation and one return, whatever the draw."""
+    for kind in ("cancel", "return"):
+        if any(p.follow_up == kind for day in plan.parcels.values() for p in day):
+            continue
+        for day in sorted(plan.parcels):
+            if day > plan_module.END - dt.timedelta(days=FOLLOW_UP_AFTER[kind] + 3):
+                break
+            todays = plan.parcels[day]
+            index = next(
+                (
+                    i
+                    for i, p in enumerate(todays)
+                    if p.direction == "import" and not (p.flaw or p.follow_up or p.pattern)
+                ),
+                None,
+            )
+            if index is not None:
+                todays[index] = dataclasses.replace(todays[index], follow_up=kind)
+                break
