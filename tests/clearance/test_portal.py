@@ -133,6 +133,22 @@ def test_search_finds_own_documents_by_number_prefix_and_guid_only(
         assert portal.search_documents(session, stranger, query) == []
         assert not search_for(session, stranger, query)
     assert portal.search_documents(session, seller, "NOPE0001") == []
+    service.apply_receipt(
+        session,
+        principal=seller,
+        kind="order",
+        business_key=document.business_key,
+        guid=str(uuid.uuid4()).upper(),
+        status="120",
+        return_time="20261127100000000",
+        info=None,
+        numbers={"invtNo": "46002026I000000777"},
+    )
+    for query in ("46002026I000000777", "46002026i000000777"):
+        [by_invt_no] = portal.search_documents(session, seller, query)
+        assert by_invt_no.href == f"/clearance/{document.id}"
+        assert portal.search_documents(session, stranger, query) == []
+    assert portal.search_documents(session, seller, "46002026I000000778") == []
     # LIKE wildcards in the query are taken literally.
     assert portal.search_documents(session, seller, "PT%") == []
     assert portal.search_documents(session, seller, "PT_026112700005") == []

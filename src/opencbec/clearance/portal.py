@@ -9,6 +9,7 @@ documents) and shows the zone's aggregates only to those who may read clearance 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -45,6 +46,8 @@ IN_PROGRESS: Final = ("2", "3", "120", "300", "500")
 WAITING_TOO_LONG: Final = dt.timedelta(hours=24)
 TODO_LIMIT: Final = 10
 CHART_DAYS: Final = 30
+_GUID: Final = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")
+_INVT_NO: Final = re.compile(r"^[0-9]{8}[IE][0-9]{9}$")  # customs office, year, I/E, serial
 
 
 def _number(document: ClearanceDocument) -> str:
@@ -326,22 +329,27 @@ def search_documents(session: Session, principal: Principal, query: str) -> list
         hits.extend(_buyer_hits(session, principal, "buyerIdNumber", upper))
     elif is_phone(query):
         hits.extend(_buyer_hits(session, principal, "buyerTelephone", query))
-    by_customs_number = (
-        select(DocumentReceipt.document_id)
-        .where(DocumentReceipt.numbers["invtNo"].as_string() == query)
-        .scalar_subquery()
-    )
+    matches = [
+        ClearanceDocument.order_no == query,
+        ClearanceDocument.order_no.like(_like_prefix(query), escape="\\"),
+        ClearanceDocument.business_key.like("%|" + _like_prefix(query), escape="\\"),
+    ]
+    # Looked up only for what has their form: receipts are many and their numbers are JSON.
+    if _GUID.match(upper):
+        matches.append(ClearanceDocument.guid == upper)
+    if _INVT_NO.match(upper):
+        matches.append(
+            ClearanceDocument.id.in_(
+                select(DocumentReceipt.document_id).where(
+                    DocumentReceipt.numbers["invtNo"].as_string() == upper
+                )
+            )
+        )
     documents = session.scalars(
         select(ClearanceDocument)
         .where(
             _own(principal),
-            or_(
-                ClearanceDocument.order_no == query,
-                ClearanceDocument.order_no.like(_like_prefix(query), escape="\\"),
-                ClearanceDocument.business_key.like("%|" + _like_prefix(query), escape="\\"),
-                ClearanceDocument.guid == upper,
-                ClearanceDocument.id.in_(by_customs_number),
-            ),
+            or_(*matches),
         )
         .order_by(ClearanceDocument.updated_at.desc(), ClearanceDocument.id.desc())
         .limit(SEARCH_LIMIT)
