@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bench.link import echo
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 from typer.testing import CliRunner
 
 from opencbec.cli import app as cli_app
@@ -157,3 +157,53 @@ def test_ages_on_the_monitor_read_naturally(seconds: int, shown: str) -> None:
     now = dt.datetime(2026, 11, 27, tzinfo=dt.UTC)
     assert _age(now - dt.timedelta(seconds=seconds), now) == shown
     assert _age(None, now) == "—"
+
+
+def test_the_link_holds_no_database_lock_while_it_writes_files(
+    fresh_databases: FreshDatabases, link_settings: Settings
+) -> None:
+    """Writing and syncing the outbox files happens with no transaction open: a web request that
+    writes meanwhile (here: on another connection, with a short lock timeout) is not held up."""
+    from opencbec.customs.gateway import FolderExchange
+    from opencbec.db import Database
+    from opencbec.identity.models import Organisation
+
+    url = fresh_databases.new_url()
+    database = Database(build_engine(url))
+    upgrade_engine(database.engine)
+    with database.session() as session:
+        demo_service.load(session, var_dir=link_settings.var_dir)
+    with database.session() as session:
+        seller = session.scalars(select(User).where(User.username == "seller")).one()
+        service.declare_set(
+            session,
+            principal=identity_service.principal_for_user(session, seller),
+            order_no=IMPORT_READY,
+            envelope=service.envelope(link_settings),
+        )
+    # Another writer that gives up after 200 ms of waiting for a lock.
+    short_wait = (
+        {"timeout": 0.2} if url.startswith("sqlite") else {"options": "-c lock_timeout=200"}
+    )
+    other = create_engine(url, connect_args=short_wait)
+    written_beside: list[str] = []
+
+    class Watched(FolderExchange):
+        def send(self, message: bytes, name: str) -> bool:
+            with other.begin() as conn:  # another writer, while the file is being written
+                conn.execute(
+                    Organisation.__table__.update()
+                    .where(Organisation.__table__.c.code == "muye-chem")
+                    .values(name_en=f"Muye {name[:8]}")
+                )
+                written_beside.append(name)
+            return super().send(message, name)
+
+    gateway = Watched(service.gateway_for(link_settings).root)
+    try:
+        run = jobs.link_once(database, gateway=gateway)
+    finally:
+        other.dispose()
+        database.dispose()
+    assert run.written == 4
+    assert len(written_beside) == 4

@@ -19,6 +19,7 @@ from opencbec.customs import service
 from opencbec.customs.gateway import CustomsGateway, Probe
 from opencbec.db import Database
 from opencbec.kit.tasks import Periodic, PeriodicRunner
+from opencbec.kit.time import utcnow
 from opencbec.settings import Settings
 
 log = logging.getLogger("opencbec.customs")
@@ -50,8 +51,14 @@ def link_once(
     """Flush the outbox and drain the inbox once; each step in its own transaction."""
     probe = probe or (lambda _point: None)
     run = LinkRun()
+    # Read what is due, write the files with no transaction open (fsync is slow, and on SQLite a
+    # write transaction would hold every web request's write behind it), then record the result.
+    now = utcnow()
+    with database.session(write=False) as session:
+        due = service.due_outbox(session, now=now)
+    sent = service.send_due(gateway, due)
     with database.session() as session:
-        flushed = service.flush_outbox(session, gateway=gateway)
+        flushed = service.record_sent(session, sent, now=now)
         probe("outbox.flushed")
     run.written, run.already = flushed.written, flushed.already
     run.failed = flushed.failed + flushed.dead

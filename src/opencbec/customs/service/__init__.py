@@ -29,14 +29,19 @@ from opencbec.customs.service.monitor import (
     order_exchange,
 )
 from opencbec.customs.service.outbox import (
+    Due,
     FlushReport,
+    Sent,
     SetNotReady,
     build_message,
     declare_document,
     declare_set,
     declared_versions,
+    due_outbox,
     flush_outbox,
+    record_sent,
     retry,
+    send_due,
 )
 
 __all__ = [
@@ -44,9 +49,11 @@ __all__ = [
     "BACKOFF_CAP",
     "LINK_ACTOR",
     "MAX_ATTEMPTS",
+    "Due",
     "Envelope",
     "FlushReport",
     "PollReport",
+    "Sent",
     "SetNotReady",
     "StateCount",
     "backoff",
@@ -57,6 +64,7 @@ __all__ = [
     "declare_set",
     "declared_versions",
     "document_exchange",
+    "due_outbox",
     "envelope",
     "exchange_root",
     "flush_outbox",
@@ -66,7 +74,9 @@ __all__ = [
     "may_see_all",
     "order_exchange",
     "poll_inbox",
+    "record_sent",
     "retry",
+    "send_due",
     "stored_name",
     "unwrap",
 ]

@@ -222,14 +222,28 @@ class FlushReport:
     dead: int = 0
 
 
-def flush_outbox(
-    session: Session, *, gateway: CustomsGateway, now: dt.datetime | None = None, limit: int = 500
-) -> FlushReport:
-    """Write due queued (and failed) messages to the outbox; a failure waits with backoff."""
-    now = now or utcnow()
-    report = FlushReport()
-    due = session.scalars(
-        select(Exchange)
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A queued message due to be written: what the file step needs, read before it."""
+
+    exchange_id: int
+    file_name: str
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """What writing one due message did: written now, found written before, or failed."""
+
+    exchange_id: int
+    fresh: bool
+    error: Exception | None = None
+
+
+def due_outbox(session: Session, *, now: dt.datetime, limit: int = 500) -> list[Due]:
+    """Return the queued (and failed) messages due to be written, oldest first; only reads."""
+    rows = session.execute(
+        select(Exchange.id, Exchange.file_name, Exchange.content)
         .where(
             Exchange.direction == OUT,
             Exchange.state.in_([QUEUED, FAILED]),
@@ -238,17 +252,48 @@ def flush_outbox(
         .order_by(Exchange.id)
         .limit(limit)
     )
-    for exchange in list(due):
+    return [Due(exchange_id, name, bytes(content)) for exchange_id, name, content in rows]
+
+
+def send_due(gateway: CustomsGateway, due: Sequence[Due]) -> list[Sent]:
+    """Write each due message to the outbox (no database: the link holds no lock meanwhile)."""
+    sent: list[Sent] = []
+    for message in due:
+        try:
+            sent.append(Sent(message.exchange_id, gateway.send(message.content, message.file_name)))
+        except (OSError, ValueError) as exc:
+            sent.append(Sent(message.exchange_id, False, exc))
+    return sent
+
+
+def record_sent(session: Session, sent: Sequence[Sent], *, now: dt.datetime) -> FlushReport:
+    """Record what `send_due` did: written, or failed with backoff (given up after the last try).
+
+    A message no longer queued or failed (marked by another run meanwhile) is left as it is; a
+    crash before this commit leaves the files in the outbox, and the next run finds them there.
+    """
+    report = FlushReport()
+    by_id = {
+        e.id: e
+        for e in session.scalars(
+            select(Exchange).where(
+                Exchange.id.in_([s.exchange_id for s in sent]),
+                Exchange.state.in_([QUEUED, FAILED]),
+            )
+        )
+    }
+    for outcome in sent:
+        exchange = by_id.get(outcome.exchange_id)
+        if exchange is None:
+            continue
         exchange.attempts += 1
         exchange.updated_at = now
-        try:
-            fresh = gateway.send(exchange.content, exchange.file_name)
-        except (OSError, ValueError) as exc:
-            _fail(session, exchange, exc, now, report)
+        if outcome.error is not None:
+            _fail(session, exchange, outcome.error, now, report)
             continue
         exchange.state, exchange.done_at, exchange.next_attempt_at = WRITTEN, now, None
         exchange.last_error = exchange.last_error_zh = None
-        if fresh:
+        if outcome.fresh:
             report.written += 1
         else:
             report.already += 1
@@ -262,6 +307,20 @@ def flush_outbox(
         )
     session.flush()
     return report
+
+
+def flush_outbox(
+    session: Session, *, gateway: CustomsGateway, now: dt.datetime | None = None, limit: int = 500
+) -> FlushReport:
+    """Write due queued (and failed) messages to the outbox; a failure waits with backoff.
+
+    All in the caller's transaction; the link's run (`jobs.link_once`) does the same in three
+    steps so that no database lock is held while files are written and synced.
+    """
+    now = now or utcnow()
+    return record_sent(
+        session, send_due(gateway, due_outbox(session, now=now, limit=limit)), now=now
+    )
 
 
 def _fail(
