@@ -88,7 +88,10 @@ def db_session(request: Request) -> Iterator[Session]:
     """
     with database_of(request).session(write=request.method not in SAFE_METHODS) as session:
         request.state.db_session = session  # the page shell reads the unread count with it
-        yield session
+        try:
+            yield session
+        finally:  # an error page rendered after this session ended reads with its own
+            request.state.db_session = None
 
 
 DbSession = Annotated[Session, Depends(db_session, scope="function")]

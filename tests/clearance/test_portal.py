@@ -121,6 +121,13 @@ def test_releases_and_inspections_of_inventories_are_notices(
         n.event for n in notifications_service.list_notifications(session, user_id=seller.user_id)
     ]
     assert sorted(events) == ["clearance.inventory.500", "clearance.inventory.800"]
+    document.kind = "cancellation"  # not one of a set: its fix is on its own page
+    portal.notify_customs_answer(session, seller, document, "status:100")
+    [refused, *_] = notifications_service.list_notifications(session, user_id=seller.user_id)
+    assert (refused.event, refused.href) == (
+        "clearance.cancellation.100",
+        f"/clearance/{document.id}",
+    )
 
 
 def test_search_finds_own_documents_by_number_prefix_and_guid_only(

@@ -63,11 +63,12 @@ def test_figures_for_the_seller_and_the_zone_by_chapter(
     session: Session, seller: Principal
 ) -> None:
     assert [p.title for p in portal.goods_panels(session, seller)] == []
+    commerce = _viewer(session, OrgRole.REGULATOR, department=Department.COMMERCE)
+    assert portal.goods_panels(session, commerce) == []  # no goods in the zone yet
     service.file_product(session, principal=seller, data=product())
     service.file_product(session, principal=seller, data=product(item_no="CY-2"))
     [own] = portal.goods_panels(session, seller)
     assert own.figures[0].value == "2"
-    commerce = _viewer(session, OrgRole.REGULATOR, department=Department.COMMERCE)
     [zone] = portal.goods_panels(session, commerce)
     assert zone.chart is not None
     assert ("HS 84", 2) in [(b.label, b.value) for b in zone.chart.bars]

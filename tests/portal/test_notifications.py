@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from opencbec import webkit
+from opencbec.db import Database, build_engine
 from opencbec.errors import NotFound
 from opencbec.identity import service as identity_service
 from opencbec.identity.models import Department, OrgRole
+from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import N_
 from opencbec.notifications import service
-from tests.factories.identity import csrf_from, log_in, make_org, make_user, principal_of
+from tests.factories.identity import (
+    csrf_from,
+    log_in,
+    make_key,
+    make_org,
+    make_user,
+    principal_of,
+)
 
 TEXT = N_("Customs released %(no)s (%(message)s).")
 
@@ -130,3 +143,46 @@ def test_notifications_page_bell_open_and_read_all(client: TestClient, session: 
         data={"csrf_token": csrf_from(client.get("/notifications").text)},
     )
     assert stranger.status_code == 404
+
+
+def test_an_error_page_still_shows_the_bell_read_in_its_own_session(
+    client: TestClient, session: Session
+) -> None:
+    org = make_org(session)
+    user = make_user(session, org)
+    service.notify(session, organisation_id=org.id, event="e", text=TEXT, href="/")
+    log_in(client, user.username)
+    missing = client.get("/clearance/999999", headers={"accept-language": "en"})
+    assert missing.status_code == 404
+    assert "Notifications: 1 unread" in missing.text
+
+
+def test_the_bell_is_left_out_when_the_database_cannot_say(tmp_path: Path) -> None:
+    from starlette.requests import Request
+
+    broken = Database(build_engine(f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}"))
+    app = FastAPI()
+    app.state.db = broken
+    request = Request({"type": "http", "app": app, "headers": [], "method": "GET"})
+    principal = Principal(
+        organisation_id=1,
+        organisation_code="x",
+        organisation_name_zh="x",
+        organisation_name_en="x",
+        roles=frozenset(),
+        department=None,
+        label="x",
+        user_id=1,
+    )
+    assert webkit._unread(request, principal) is None
+    assert webkit._unread(request, None) is None
+    broken.dispose()
+
+
+def test_api_keys_have_no_notifications(client: TestClient, session: Session) -> None:
+    org = make_org(session)
+    key = make_key(session, org)
+    headers = {"authorization": f"Bearer {key}"}
+    assert client.get("/notifications", headers=headers).status_code == 200
+    done = client.post("/notifications/read", headers=headers, follow_redirects=False)
+    assert done.status_code == 303
