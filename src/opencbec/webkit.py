@@ -359,6 +359,14 @@ def search_query(raw: str | None) -> str:
     return query
 
 
+LIKE_ESCAPE: Final = "\\"
+
+
+def like_text(text: str) -> str:
+    """Return `text` for a LIKE pattern (escape LIKE_ESCAPE): its wildcards match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def search_for(session: Session, principal: Principal, query: str) -> list[SearchHit]:
     """Return every registered domain's hits for a checked query."""
     return [

@@ -16,7 +16,7 @@ from opencbec.kit.mask import (
     mask_phone,
     mask_query,
 )
-from opencbec.webkit import SEARCH_MAX, search_query
+from opencbec.webkit import SEARCH_MAX, like_text, search_query
 
 
 def test_masks_keep_only_the_ends() -> None:
@@ -90,3 +90,8 @@ def test_queries_that_name_a_buyer_are_masked_when_shown_back() -> None:
     assert mask_query("410702199203150024") == "4107**********0024"
     assert mask_query("13903731234") == "139****1234"
     assert mask_query("MYMALL2026") == "MYMALL2026"
+
+
+def test_like_text_makes_wildcards_literal() -> None:
+    assert like_text("a%b_c\\d") == "a\\%b\\_c\\\\d"
+    assert like_text("MYMALL") == "MYMALL"

@@ -17,7 +17,16 @@ from opencbec.identity.rules import Principal
 from opencbec.kit.charts import bar_chart
 from opencbec.kit.i18n import N_
 from opencbec.kit.time import CHINA_STANDARD_TIME, utcnow
-from opencbec.webkit import SEARCH_LIMIT, Figure, Panel, SearchHit, register_panels, register_search
+from opencbec.webkit import (
+    LIKE_ESCAPE,
+    SEARCH_LIMIT,
+    Figure,
+    Panel,
+    SearchHit,
+    like_text,
+    register_panels,
+    register_search,
+)
 
 DAYS_AHEAD: Final = 7
 _DAY: Final = dt.timedelta(days=1)
@@ -71,14 +80,14 @@ def week_panels(session: Session, principal: Principal, *, today: dt.date) -> li
 def search_bookings(session: Session, principal: Principal, query: str) -> list[SearchHit]:
     """Bookings by reference or transport number, whole or leading part."""
     officer = service.is_officer(principal)
-    escaped = query.upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    prefix = like_text(query.upper()) + "%"
     stmt = (
         select(Booking, CustomsSite)
         .join(CustomsSite, CustomsSite.id == Booking.site_id)
         .where(
             or_(
-                Booking.reference.like(escaped, escape="\\"),
-                Booking.transport_no.like(escaped, escape="\\"),
+                Booking.reference.like(prefix, escape=LIKE_ESCAPE),
+                Booking.transport_no.like(prefix, escape=LIKE_ESCAPE),
             )
         )
     )

@@ -27,11 +27,13 @@ from opencbec.kit.mask import is_id_number, is_phone, mask_id_number, mask_name,
 from opencbec.kit.time import CHINA_STANDARD_TIME, utcnow
 from opencbec.notifications import service as notifications_service
 from opencbec.webkit import (
+    LIKE_ESCAPE,
     SEARCH_LIMIT,
     Figure,
     Panel,
     SearchHit,
     TodoItem,
+    like_text,
     register_panels,
     register_search,
     register_todos,
@@ -261,10 +263,6 @@ def zone_panels(session: Session, principal: Principal) -> list[Panel]:
 # --- search --------------------------------------------------------------------------------
 
 
-def _like_prefix(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _hit(document: ClearanceDocument, detail: str = "") -> SearchHit:
     return SearchHit(
         N_("Declared document"),
@@ -331,8 +329,8 @@ def search_documents(session: Session, principal: Principal, query: str) -> list
         hits.extend(_buyer_hits(session, principal, "buyerTelephone", query))
     matches = [
         ClearanceDocument.order_no == query,
-        ClearanceDocument.order_no.like(_like_prefix(query), escape="\\"),
-        ClearanceDocument.business_key.like("%|" + _like_prefix(query), escape="\\"),
+        ClearanceDocument.order_no.like(like_text(query) + "%", escape=LIKE_ESCAPE),
+        ClearanceDocument.business_key.like(f"%|{like_text(query)}%", escape=LIKE_ESCAPE),
     ]
     # Looked up only for what has their form: receipts are many and their numbers are JSON.
     if _GUID.match(upper):

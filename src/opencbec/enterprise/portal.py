@@ -18,7 +18,16 @@ from opencbec.enterprise.rules import FilingStatus, VersionState
 from opencbec.identity.models import Organisation
 from opencbec.identity.rules import Principal, has_scope
 from opencbec.kit.i18n import N_
-from opencbec.webkit import SEARCH_LIMIT, Figure, Panel, SearchHit, register_panels, register_search
+from opencbec.webkit import (
+    LIKE_ESCAPE,
+    SEARCH_LIMIT,
+    Figure,
+    Panel,
+    SearchHit,
+    like_text,
+    register_panels,
+    register_search,
+)
 
 _STATUS_LABELS: Final = {
     FilingStatus.PENDING: N_("Filing pending"),
@@ -28,15 +37,11 @@ _STATUS_LABELS: Final = {
 }
 
 
-def _contains(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _matches(query: str) -> list[ColumnElement[bool]]:
-    pattern = _contains(query.lower())
+    pattern = f"%{like_text(query.lower())}%"
     return [
-        func.lower(Organisation.name_zh).like(pattern, escape="\\"),
-        func.lower(Organisation.name_en).like(pattern, escape="\\"),
+        func.lower(Organisation.name_zh).like(pattern, escape=LIKE_ESCAPE),
+        func.lower(Organisation.name_en).like(pattern, escape=LIKE_ESCAPE),
         func.lower(Organisation.code) == query.lower(),
     ]
 

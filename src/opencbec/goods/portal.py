@@ -19,11 +19,13 @@ from opencbec.identity.rules import Principal, has_scope, regulator_may_read
 from opencbec.kit.charts import bar_chart
 from opencbec.kit.i18n import N_
 from opencbec.webkit import (
+    LIKE_ESCAPE,
     SEARCH_LIMIT,
     Figure,
     Panel,
     SearchHit,
     TodoItem,
+    like_text,
     register_panels,
     register_search,
     register_todos,
@@ -67,26 +69,23 @@ def goods_todos(session: Session, principal: Principal) -> list[TodoItem]:
     ]
 
 
-def _escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 @register_search
 def search_goods(session: Session, principal: Principal, query: str) -> list[SearchHit]:
     """The caller's filed goods by item number or HS code (whole or leading part), or name."""
     if not has_scope(principal, "goods:read"):
         return []
-    lowered = _escaped(query.lower())
+    lowered = like_text(query.lower())
+    prefix = like_text(query) + "%"
     products = session.scalars(
         select(Product)
         .where(
             Product.organisation_id == principal.organisation_id,
             or_(
                 Product.item_no == query,
-                Product.item_no.like(_escaped(query) + "%", escape="\\"),
-                Product.hs_code.like(_escaped(query) + "%", escape="\\"),
-                func.lower(Product.name_zh).like(f"%{lowered}%", escape="\\"),
-                func.lower(Product.name_en).like(f"%{lowered}%", escape="\\"),
+                Product.item_no.like(prefix, escape=LIKE_ESCAPE),
+                Product.hs_code.like(prefix, escape=LIKE_ESCAPE),
+                func.lower(Product.name_zh).like(f"%{lowered}%", escape=LIKE_ESCAPE),
+                func.lower(Product.name_en).like(f"%{lowered}%", escape=LIKE_ESCAPE),
             ),
         )
         .order_by(Product.item_no)
