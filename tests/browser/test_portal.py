@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,27 @@ from tests.browser.conftest import wait_for_home
 
 pytestmark = pytest.mark.browser
 
-ROLES = ["zone", "customs", "seller", "logistics", "bank"]
+ROLES = [
+    "zone",
+    "customs",
+    "tax",
+    "forex",
+    "commerce",
+    "market",
+    "post",
+    "seller",
+    "seller2",
+    "platform",
+    "logistics",
+    "payment",
+    "broker",
+    "warehouse",
+    "bank",
+]
 PAGES = [
     "/home",
+    "/notifications",
+    "/search?q=MYMALL",
     "/org/users",
     "/org/api-keys",
     "/audit",
@@ -24,10 +43,25 @@ PAGES = [
     "/parks",
     "/source-factories",
 ]
+DECLARANT = ["/clearance", "/clearance/entry", "/clearance/summary", "/customs", "/appointments"]
 ROLE_PAGES = {
-    "seller": ["/filing", "/goods"],
-    "customs": ["/filings", "/filings/1", "/filings/1/certificate"],
-    "zone": ["/organisations"],
+    "seller": ["/filing", "/goods", *DECLARANT, "/clearance/orders/MYMALL202611110004"],
+    "seller2": ["/filing", "/goods"],
+    "platform": DECLARANT,
+    "logistics": DECLARANT,
+    "payment": DECLARANT,
+    "broker": DECLARANT,
+    "warehouse": ["/clearance", "/appointments"],
+    "customs": [
+        "/filings",
+        "/filings/1",
+        "/filings/1/certificate",
+        "/customs",
+        "/appointments/sites",
+        "/clearance",
+    ],
+    "commerce": ["/filings"],
+    "zone": ["/organisations", "/customs", "/simulator", "/clearance"],
 }
 UNLABELLED_INPUTS = """() => [...document.querySelectorAll('input:not([type=hidden]), select')]
   .filter(el => !(el.labels && el.labels.length) && !el.closest('label')).map(el => el.name || el.id)"""
@@ -52,7 +86,7 @@ def _walk(
     for path in PAGES + ROLE_PAGES.get(username, []):
         page.goto(f"{live_server}{path}")
         assert page.evaluate(UNLABELLED_INPUTS) == [], path
-        shot = screenshots / f"{username}{path.replace('/', '-')}-{locale}.png"
+        shot = screenshots / f"{username}{re.sub(r'[^A-Za-z0-9]+', '-', path)}-{locale}.png"
         page.screenshot(path=str(shot), full_page=True)
     assert problems == []
     context.close()
