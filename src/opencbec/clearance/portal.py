@@ -140,10 +140,14 @@ def _month_start(now: dt.datetime) -> dt.datetime:
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
 
 
-def _count(session: Session, *conditions: ColumnElement[bool]) -> int:
-    return int(
-        session.scalar(select(func.count()).select_from(ClearanceDocument).where(*conditions)) or 0
+def _tally(session: Session, *conditions: ColumnElement[bool]) -> Counter[tuple[str, str]]:
+    """Count documents by (kind, status) in one pass over the rows that meet `conditions`."""
+    rows = session.execute(
+        select(ClearanceDocument.kind, ClearanceDocument.status, func.count())
+        .where(*conditions)
+        .group_by(ClearanceDocument.kind, ClearanceDocument.status)
     )
+    return Counter({(kind, status): int(n) for kind, status, n in rows})
 
 
 def _per_day(stamps: Iterable[dt.datetime], now: dt.datetime) -> list[tuple[str, int]]:
@@ -193,22 +197,15 @@ def declarant_panels(session: Session, principal: Principal) -> list[Panel]:
         return []
     now = utcnow()
     since = _month_start(now)
-    this_month = (_own(principal), ClearanceDocument.created_at >= since)
-    inventories = ClearanceDocument.kind.in_(INVENTORY_KINDS)
+    month = _tally(session, _own(principal), ClearanceDocument.created_at >= since)
+    inventories = Counter({s: n for (k, s), n in month.items() if k in INVENTORY_KINDS})
     figures = [
-        Figure(
-            N_("Documents declared this month"), str(_count(session, *this_month)), "/clearance"
-        ),
-        Figure(
-            N_("Inventories declared this month"), str(_count(session, *this_month, inventories))
-        ),
-        Figure(
-            N_("Released this month"),
-            str(_count(session, *this_month, inventories, ClearanceDocument.status.in_(RELEASED))),
-        ),
+        Figure(N_("Documents declared this month"), str(month.total()), "/clearance"),
+        Figure(N_("Inventories declared this month"), str(inventories.total())),
+        Figure(N_("Released this month"), str(sum(inventories[s] for s in RELEASED))),
         Figure(
             N_("Rejected by customs this month"),
-            str(_count(session, *this_month, ClearanceDocument.status == REJECTED)),
+            str(sum(n for (_, s), n in month.items() if s == REJECTED)),
         ),
     ]
     tax = _tax_billed(session, since, _own(principal))
@@ -232,23 +229,24 @@ def zone_panels(session: Session, principal: Principal) -> list[Panel]:
     if not sees_zone_clearance(principal):
         return []
     now = utcnow()
-    recent = (
-        ClearanceDocument.kind.in_(INVENTORY_KINDS),
-        ClearanceDocument.created_at >= now - dt.timedelta(days=CHART_DAYS),
+    recent = Counter(
+        {
+            status: n
+            for (_, status), n in _tally(
+                session,
+                ClearanceDocument.kind.in_(INVENTORY_KINDS),
+                ClearanceDocument.created_at >= now - dt.timedelta(days=CHART_DAYS),
+            ).items()
+        }
     )
-    declared = _count(session, *recent)
-    released = _count(session, *recent, ClearanceDocument.status.in_(RELEASED))
-    rejected = _count(session, *recent, ClearanceDocument.status == REJECTED)
-    concluded = released + rejected
+    released = sum(recent[s] for s in RELEASED)
+    concluded = released + recent[REJECTED]
     rate = f"{released * 100 / concluded:.1f}%" if concluded else "—"
     figures = [
-        Figure(N_("Inventories declared in the zone, last 30 days"), str(declared)),
+        Figure(N_("Inventories declared in the zone, last 30 days"), str(recent.total())),
         Figure(N_("Release rate of concluded inventories"), rate),
-        Figure(N_("Rejected by customs, last 30 days"), str(rejected)),
-        Figure(
-            N_("Inventories waiting for customs"),
-            str(_count(session, *recent, ClearanceDocument.status.in_(IN_PROGRESS))),
-        ),
+        Figure(N_("Rejected by customs, last 30 days"), str(recent[REJECTED])),
+        Figure(N_("Inventories waiting for customs"), str(sum(recent[s] for s in IN_PROGRESS))),
     ]
     tax = _tax_billed(session, _month_start(now))
     if tax:
