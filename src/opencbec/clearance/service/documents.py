@@ -9,13 +9,15 @@ import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final, cast
+from typing import Any, Final, TypeVar, cast
 
 from sqlalchemy import CursorResult, Table, bindparam, insert, select
 from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from opencbec.audit import service as audit_service
 from opencbec.clearance.models import ClearanceDocument, DocumentReceipt, DocumentVersion
+from opencbec.db import Base
 from opencbec.errors import Conflict, FieldError, InvalidInput, NotFound
 from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import N_, Bilingual
@@ -618,18 +620,31 @@ def _store(
 
 
 def _insert_document(session: Session, **values: Any) -> ClearanceDocument:
-    # Written with one plain insert, then attached as the loaded row the unit of work would leave.
     inserted = cast("CursorResult[Any]", session.execute(_INSERT_DOCUMENT, values))
     (document_id,) = cast("tuple[int]", inserted.inserted_primary_key)
-    document = ClearanceDocument(id=document_id, **values)
-    make_transient_to_detached(document)
-    # A row a rolled-back savepoint inserted stays in the identity map (it was attached as loaded,
-    # not as new), and SQLite may hand its id out again: that object is stale, let it go.
-    stale = session.identity_map.get(session.identity_key(ClearanceDocument, document_id))
-    if stale is not None:
-        session.expunge(stale)
-    session.add(document)
-    return document
+    return attach_row(session, ClearanceDocument, {"id": document_id, **values})
+
+
+M = TypeVar("M", bound=Base)
+
+
+def attach_row(session: Session, cls: type[M], values: Mapping[str, Any]) -> M:
+    """Return the object of a row a plain statement just wrote (`values`: every column), as the
+    unit of work would leave it, without reading the row back.
+
+    An object of the same identity already in the session (loaded earlier, or left by a
+    rolled-back savepoint whose id SQLite hands out again) is brought up to the row, as a query
+    returning the row would.
+    """
+    held = session.identity_map.get(session.identity_key(cls, values["id"]))
+    if held is not None:
+        for name, value in values.items():
+            set_committed_value(held, name, value)
+        return cast(M, held)
+    row = cls(**values)
+    make_transient_to_detached(row)
+    session.add(row)
+    return row
 
 
 def _apply_receipts(

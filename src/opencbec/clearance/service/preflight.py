@@ -8,9 +8,9 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, cast
 
-from sqlalchemy import bindparam, distinct, func, select
+from sqlalchemy import Table, bindparam, distinct, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -23,9 +23,10 @@ from opencbec.clearance.service.documents import (
     BY_MESSAGE,
     BY_NAME,
     KINDS,
+    attach_row,
     register_document_hook,
 )
-from opencbec.clearance.service.reference_cache import CodeTables
+from opencbec.clearance.service.reference_cache import CodeTables, one_check
 from opencbec.enterprise import service as enterprise_service
 from opencbec.errors import NotFound
 from opencbec.goods import service as goods_service
@@ -87,7 +88,7 @@ class DatabaseReference:
     def codes(self) -> CodeTables:
         """Return the code tables as this check sees them (one question per check, then kept)."""
         if self._codes is None:
-            self._codes = CodeTables(self.session)
+            self._codes = CodeTables.of(self.session)
         return self._codes
 
     def hs_in_force(self, code: str) -> bool:
@@ -231,6 +232,13 @@ def _documents_of(session: Session, order_no: str) -> list[ClearanceDocument]:
 def _check(
     session: Session, order_no: str, documents: list[ClearanceDocument], day: dt.date
 ) -> Preflight:
+    with one_check(session):  # the rules and the later domains' checks ask the code tables once
+        return _check_set(session, order_no, documents, day)
+
+
+def _check_set(
+    session: Session, order_no: str, documents: list[ClearanceDocument], day: dt.date
+) -> Preflight:
     if any(BY_NAME[d.kind].direction == "export" for d in documents):
         return _export_preflight(session, order_no, documents, day)
     by_kind, models = _by_kind(documents, "import")
@@ -276,11 +284,14 @@ _CHECK_COLUMNS: Final = ("direction", "ready", "failure_count", "failures", "che
 @functools.cache
 def _upsert_check(dialect: str) -> Any:
     # One statement writes the set's first check or replaces the one kept (the order number is
-    # unique) and answers the row as it now stands. Built once per dialect.
-    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(SetCheck)
+    # unique) and answers its id. Built once per dialect, on the table: the ORM's upsert path
+    # costs more than the row.
+    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(
+        cast(Table, SetCheck.__table__)
+    )
     return upsert.on_conflict_do_update(
         index_elements=["order_no"], set_={c: upsert.excluded[c] for c in _CHECK_COLUMNS}
-    ).returning(SetCheck)
+    ).returning(upsert.table.c.id)
 
 
 def _record(session: Session, result: Preflight) -> SetCheck:
@@ -288,19 +299,16 @@ def _record(session: Session, result: Preflight) -> SetCheck:
         "export" if any(BY_NAME[k].direction == "export" for k in result.documents) else "import"
     )
     failures = _as_json(result.failures)
-    check: SetCheck = session.scalars(
-        _upsert_check(session.get_bind().dialect.name),
-        {
-            "order_no": result.order_no,
-            "direction": direction,
-            "ready": result.ready,
-            "failure_count": len(failures),
-            "failures": failures,
-            "checked_at": utcnow(),
-        },
-        execution_options={"populate_existing": True},
-    ).one()
-    return check
+    values = {
+        "order_no": result.order_no,
+        "direction": direction,
+        "ready": result.ready,
+        "failure_count": len(failures),
+        "failures": failures,
+        "checked_at": utcnow(),
+    }
+    check_id = session.execute(_upsert_check(session.get_bind().dialect.name), values).scalar_one()
+    return attach_row(session, SetCheck, {"id": check_id, **values})
 
 
 def check_and_record(session: Session, *, order_no: str, on: dt.date | None = None) -> SetCheck:
