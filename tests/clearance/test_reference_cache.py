@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from opencbec.audit.service import Actor
@@ -16,7 +16,11 @@ from opencbec.clearance import service
 from opencbec.clearance.service import reference_cache
 from opencbec.demo import service as demo_service
 from opencbec.goods import service as goods_service
+from opencbec.identity import service as identity_service
+from opencbec.identity.models import User
+from opencbec.identity.rules import Principal
 
+DEMO_ORDER = "MYMALL202611110001"
 SALMON = "0302130000"  # on the demo positive list, bonded import only
 HEADER = "code,name_zh,bonded_only,quantity_limit,name_restriction,note\n"
 
@@ -45,6 +49,12 @@ def _code_table_statements(session: Session) -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", _seen)
+
+
+def _principal(session: Session, username: str) -> Principal:
+    user = session.scalar(select(User).where(User.username == username))
+    assert user is not None
+    return identity_service.principal_for_user(session, user)
 
 
 def _apply_positive_list(session: Session, body: str, day: dt.date) -> None:
@@ -108,3 +118,26 @@ def test_a_full_cache_starts_afresh(
     assert codes.remember(1, lambda: -1) == 10  # kept
     assert codes.remember(3, lambda: 30) == 30  # the third answer empties the cache first
     assert codes.remember(1, lambda: -1) == -1  # found again
+
+
+def test_one_check_asks_the_editions_once(session: Session, demo: None) -> None:
+    platform = service.preflight(  # the first check finds the answers
+        session, principal=_principal(session, "platform"), order_no=DEMO_ORDER
+    )
+    with _code_table_statements(session) as seen:
+        again = service.preflight(
+            session, principal=_principal(session, "platform"), order_no=DEMO_ORDER
+        )
+    # the rules and the tax check share one question to the editions and look no code up
+    assert len(seen) == 1
+    assert "code_editions" in seen[0]
+    assert [f.code for f in again.failures] == [f.code for f in platform.failures]
+
+
+def test_checks_inside_a_check_share_its_stamp(session: Session, demo: None) -> None:
+    with reference_cache.one_check(session):
+        outer = reference_cache.CodeTables.of(session)
+        with reference_cache.one_check(session):
+            assert reference_cache.CodeTables.of(session) is outer
+        assert reference_cache.CodeTables.of(session) is outer
+    assert reference_cache.CodeTables.of(session) is not outer  # outside a check: asked anew

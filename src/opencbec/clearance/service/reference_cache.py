@@ -10,7 +10,8 @@ rolled-back edition's id to the next one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from typing import Any, Final, TypeVar
 
 from sqlalchemy import func, select
@@ -31,6 +32,9 @@ _STAMP: Final = select(
 _kept: tuple[tuple[Any, ...] | None, dict[Hashable, Any]] = (None, {})
 
 
+_ONE_CHECK: Final = "opencbec.clearance.code_tables"
+
+
 class CodeTables:
     """Answers from the code tables as the caller's transaction sees them, shared between checks."""
 
@@ -40,6 +44,16 @@ class CodeTables:
         if _kept[0] != stamp:
             _kept = (stamp, {})
         self._answers = _kept[1]
+
+    @classmethod
+    def of(cls, session: Session) -> CodeTables:
+        """Return the code tables of the check running in `session` (asked once), or new ones."""
+        if _ONE_CHECK not in session.info:
+            return cls(session)
+        tables: CodeTables | None = session.info[_ONE_CHECK]
+        if tables is None:
+            tables = session.info[_ONE_CHECK] = cls(session)
+        return tables
 
     def remember(self, key: Hashable, find: Callable[[], T]) -> T:
         """Return the kept answer to `key`, or find it now and keep it (answers must not change)."""
@@ -52,6 +66,20 @@ class CodeTables:
             self._answers.clear()
         self._answers[key] = answer
         return answer
+
+
+@contextmanager
+def one_check(session: Session) -> Iterator[None]:
+    """Let everything one check asks of the code tables share one stamp (no edition is applied
+    in the middle of a check)."""
+    if _ONE_CHECK in session.info:  # inside another check: it owns the stamp
+        yield
+        return
+    session.info[_ONE_CHECK] = None
+    try:
+        yield
+    finally:
+        del session.info[_ONE_CHECK]
 
 
 def clear() -> None:

@@ -19,7 +19,7 @@ HUNDRED = Decimal(100)
 def rate_table(session: Session, *, on: dt.date) -> RateTable:
     """Return the import tax rates in force on `on` (the `tax_rate` code table, in %)."""
     # Kept per code-table edition: every pre-flight check asks, and the rows change only with one.
-    return clearance_service.CodeTables(session).remember(
+    return clearance_service.CodeTables.of(session).remember(
         ("tax_rate", on), lambda: _rate_table(session, on)
     )
 
