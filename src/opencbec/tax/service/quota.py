@@ -7,9 +7,9 @@ import functools
 import hashlib
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -64,25 +64,31 @@ def buyer_hash(id_number: str) -> str:
 
 
 def _locked_account(session: Session, key: str, year: int) -> QuotaAccount:
-    # Insert the account if it is missing, or touch it when a concurrent writer got there first,
-    # in one statement that answers the row: the touch takes the row lock (on PostgreSQL; SQLite
-    # holds the write lock), which keeps two declarations from taking the same last yuan.
-    account = session.scalars(
-        _upsert_account(session.get_bind().dialect.name),
-        {"buyer_hash": key, "year": year, "reserved": Decimal(0), "consumed": Decimal(0)},
-        execution_options={"populate_existing": True},
-    ).one()
-    assert isinstance(account, QuotaAccount)
-    return account
+    # Insert the account if it is missing, or touch it when it exists (a concurrent writer may
+    # have just made it), in one statement that answers the row: the touch takes the row lock on
+    # PostgreSQL (SQLite holds the write lock), which keeps two declarations from taking the same
+    # last yuan.
+    row = (
+        session.execute(
+            _upsert_account(session.get_bind().dialect.name),
+            {"buyer_hash": key, "year": year, "reserved": Decimal(0), "consumed": Decimal(0)},
+        )
+        .mappings()
+        .one()
+    )
+    return clearance_service.attach_row(session, QuotaAccount, dict(row))
 
 
 @functools.cache
 def _upsert_account(dialect: str) -> Any:
-    # Built once per dialect: building a statement costs more than running it.
-    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(QuotaAccount)
+    # Built once per dialect, on the table: the ORM's upsert path costs more than the row.
+    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(_ACCOUNTS)
     return upsert.on_conflict_do_update(
         index_elements=["buyer_hash", "year"], set_={"year": upsert.excluded.year}
-    ).returning(QuotaAccount)
+    ).returning(*_ACCOUNTS.c)
+
+
+_ACCOUNTS: Final = cast(Table, QuotaAccount.__table__)
 
 
 # Built once: each declared inventory runs these, and building a statement costs more than running it.
