@@ -47,7 +47,7 @@ class Scale:
 SCALES: Final = {
     # tiny is for tests: every feature, a few dozen parcels.
     "tiny": Scale("tiny", 1, 2, 1, 36, 40, 1),
-    "small": Scale("small", 11, 20, 10, 240, 260, 1),
+    "small": Scale("small", 11, 20, 10, 150, 200, 1),
     "medium": Scale("medium", 22, 40, 20, 6_000, 5_000, 3),
     "large": Scale("large", 55, 100, 50, 2_000_000, 400_000, 20),
 }
