@@ -132,6 +132,30 @@ def test_demo_load_once(cli_env: str, monkeypatch: pytest.MonkeyPatch, tmp_path:
     assert "already holds a demo zone" in out
 
 
+def test_demo_load_says_where_it_stopped_and_continues(
+    cli_env: str, monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    monkeypatch.setenv("OPENCBEC_VAR_DIR", str(tmp_path))
+    assert run("db", "upgrade")[0] == 0
+    # A signing key that cannot be read: the enterprises are loaded, then nothing can be sent.
+    monkeypatch.setenv("OPENCBEC_SIGNING_KEY_FILE", str(Path(str(tmp_path)) / "missing.key"))
+    monkeypatch.setenv("OPENCBEC_SIGNING_CERT_FILE", str(Path(str(tmp_path)) / "missing.pem"))
+    code, out = run("demo", "load", "--scale", "tiny", "--seed", "7")
+    assert code == 2
+    assert "stopped after the enterprises" in out
+    assert "signing key" in out
+    code, out = run("demo", "load", "--scale", "tiny", "--seed", "8")
+    assert code == 1
+    assert "same scale and seed" in out
+    monkeypatch.delenv("OPENCBEC_SIGNING_KEY_FILE")
+    monkeypatch.delenv("OPENCBEC_SIGNING_CERT_FILE")
+    code, out = run("demo", "load", "--scale", "tiny", "--seed", "7")
+    assert code == 0, out
+    assert "demo zone tiny (seed 7)" in out
+
+
 def test_demo_scale_must_be_known(cli_env: str) -> None:
     code, out = run("demo", "load", "--scale", "huge")
     assert code == 2

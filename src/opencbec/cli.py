@@ -271,20 +271,33 @@ def _load_zone(database: Database, settings: Settings, scale: str, seed: int) ->
         except demo_loader.ZoneRefused as exc:
             console.print(f"[yellow]{exc.message.en}\n{exc.message.zh}[/yellow]")
             raise typer.Exit(code=1) from None
+        except DomainError as exc:
+            _say_where_the_zone_stopped(database, scale, seed)
+            raise fail(exc) from None
         except Exception:
-            with database.session(write=False) as session:
-                state = demo_loader.zone_state(session)
-            where = state.last_day or "the enterprises"
-            console.print(
-                f"[red]demo zone stopped after {where}; every day before is complete. Run "
-                f"`opencbec demo load --scale {scale} --seed {seed}` again to continue.[/red]"
-            )
+            _say_where_the_zone_stopped(database, scale, seed)
             raise
     console.print(
         f"demo zone {report.scale} (seed {report.seed}): {report.organisations} organisations, "
         f"{report.parcels} order sets ({report.declared} declared, {len(report.held)} held by the "
         f"pre-flight check, {len(report.refused)} messages refused), {report.follow_ups} "
         f"cancellations and returns; planted patterns in {report.manifest}"
+    )
+
+
+def _say_where_the_zone_stopped(database: Database, scale: str, seed: int) -> None:
+    with database.session(write=False) as session:
+        state = demo_loader.zone_state(session)
+    if not state.started:
+        console.print(
+            "[red]demo zone not loaded: nothing was written / 演示综试区未加载，未写入任何数据[/red]"
+        )
+        return
+    where = state.last_day or "the enterprises"
+    again = f"opencbec demo load --scale {scale} --seed {seed}"
+    console.print(
+        f"[red]demo zone stopped after {where}; everything before is complete. Run `{again}` "
+        f"again to continue.\n演示综试区停在 {where} 之后，此前数据完整；再次运行 `{again}` 即可继续。[/red]"
     )
 
 
