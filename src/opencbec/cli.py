@@ -281,7 +281,8 @@ def _load_zone(database: Database, settings: Settings, scale: str, seed: int) ->
         f"demo zone {report.scale} (seed {report.seed}): {report.organisations} organisations, "
         f"{report.parcels} order sets ({report.declared} declared, {len(report.held)} held by the "
         f"pre-flight check, {len(report.refused)} messages refused), {report.follow_ups} "
-        f"cancellations and returns; planted patterns in {report.manifest}"
+        f"cancellations and returns, {report.summaries} summary applications; planted patterns "
+        f"in {report.manifest}"
     )
 
 

@@ -165,7 +165,7 @@ def test_the_traffic_went_through_customs(straight: Loaded) -> None:
         receipt_times = set(session.scalars(select(DocumentReceipt.return_time)))
     assert statuses["inventory"] > 10
     assert statuses["export_inventory"] > 5
-    assert {"tax_bill", "cancellation", "return"} <= kinds
+    assert {"tax_bill", "cancellation", "return", "summary_application", "summary_result"} <= kinds
     # Receipt times come from the generated calendar, never from the day the test ran.
     assert all(plan.START.strftime("%Y%m%d") <= t[:8] <= "20261122" for t in receipt_times)
 

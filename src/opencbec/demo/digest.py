@@ -19,8 +19,18 @@ from opencbec.enterprise.models import EnterpriseFiling
 from opencbec.goods.models import Product
 from opencbec.identity.models import Organisation, OrganisationRole
 
-# Document kinds whose business key holds a number made from the moment of the request.
+# Document kinds whose business key holds a number made from the moment of the request: named by
+# their order, or (summaries, which have none) by their declaring agent.
 _KEYED_BY_ORDER = frozenset({"cancellation", "return", "export_cancellation", "export_return"})
+_KEYED_BY_AGENT = frozenset({"summary_application", "summary_result"})
+
+
+def _identity(document: ClearanceDocument) -> str:
+    if document.kind in _KEYED_BY_ORDER:
+        return f"order:{document.order_no}"
+    if document.kind in _KEYED_BY_AGENT:
+        return f"agent:{document.business_key.split('|')[0]}"
+    return document.business_key
 
 
 def parts(session: Session) -> dict[str, list[Any]]:
@@ -42,7 +52,7 @@ def parts(session: Session) -> dict[str, list[Any]]:
     documents = sorted(
         (
             d.kind,
-            f"order:{d.order_no}" if d.kind in _KEYED_BY_ORDER else d.business_key,
+            _identity(d),
             d.status,
             d.status_time or "",
             codes[d.organisation_id],

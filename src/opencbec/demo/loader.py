@@ -141,6 +141,7 @@ class LoadReport:
     held: list[str]
     refused: list[str]
     follow_ups: int
+    summaries: int
     continued_from: dt.date | None
     manifest: Path
 
@@ -222,6 +223,7 @@ def load_zone(
         traffic.report.held,
         traffic.report.refused,
         traffic.report.follow_ups,
+        traffic.report.summaries,
         state.last_day,
         manifest,
     )

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from opencbec.clearance import service as clearance_service
-from opencbec.clearance.models import ClearanceDocument
+from opencbec.clearance.models import ClearanceDocument, SummaryCandidate
 from opencbec.customs import jobs as customs_jobs
 from opencbec.customs import service as customs_service
 from opencbec.customs.gateway import FolderExchange
@@ -49,7 +49,8 @@ STEP_SECONDS: Final = 8 * 3600
 REVIEW_RATE: Final = 0.08
 INSPECTION_RATE: Final = 0.05
 FOLLOW_UP_AFTER: Final = {"cancel": 3, "return": 8}
-FOLLOW_UP_PATIENCE: Final = 6  # days a planned follow-up waits for its inventory's status
+FOLLOW_UP_PATIENCE: Final = 6
+SUMMARY_DAY: Final = 3  # a month's summaries are declared from the 3rd of the next (by the 15th)  # days a planned follow-up waits for its inventory's status
 _RELEASED: Final = frozenset({"800", "899"})
 _FINAL: Final = frozenset({"100", "cancelled"})
 
@@ -68,6 +69,13 @@ class Actors:
             return self.fixed[code.removeprefix(FIXED)]
         return self.zone.principals[code]
 
+    def by_organisation(self, organisation_id: int) -> Principal:
+        """Return the principal of an organisation that takes part in the traffic."""
+        for principal in [*self.zone.principals.values(), *self.fixed.values()]:
+            if principal.organisation_id == organisation_id:
+                return principal
+        raise KeyError(organisation_id)
+
     def party(self, code: str) -> sets.Party:
         """Return a party as a set names it."""
         if code.startswith(FIXED):
@@ -85,6 +93,7 @@ class DayReport:
     refused: list[str] = field(default_factory=list)  # messages the platform refused
     follow_ups: int = 0
     pending: list[tuple[str, str]] = field(default_factory=list)  # (order, due) still waiting
+    summaries: int = 0  # summary applications (CEB701) declared
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +215,7 @@ class Traffic:
         self.simulator = Simulator(gateway.root, config=config, clock=lambda: self.now)
         self.pending: list[PendingFollowUp] = []
         self.report = DayReport()
+        self.last_day: dt.date | None = None  # the last day run (or continued after)
 
     def close(self) -> None:
         """Close the simulator's state."""
@@ -228,19 +238,22 @@ class Traffic:
                     self._send(session, principal, message, parcel, report)
                 report.parcels += 1
             report.follow_ups = self._follow_ups(session, day)
+            report.summaries = self._summaries(session, day)
             for parcel in parcels:
-                if parcel.declare and not parcel.flaw:
+                if parcel.declare:  # a flawed set is tried too: the pre-flight check holds it
                     self._declare(session, parcel, report)
             self._queue_follow_ups(day)
             report.pending = [(p.parcel.order_no, p.due.isoformat()) for p in self.pending]
             self.probe(f"day:{day.isoformat()}")
             mark(session, report)
         self.answer(day)
+        self.last_day = day
         self.report.parcels += report.parcels
         self.report.declared += report.declared
         self.report.held += report.held
         self.report.refused += report.refused
         self.report.follow_ups += report.follow_ups
+        self.report.summaries += report.summaries
         return report
 
     def answer(self, day: dt.date) -> None:
@@ -261,6 +274,7 @@ class Traffic:
             customs_service.flush_outbox(session, gateway=self.gateway)
         self.now = dt.datetime.combine(last_day, dt.time(PASS_HOUR), CHINA_STANDARD_TIME)
         self.simulator.run_once()
+        self.last_day = last_day
 
     def drain(self) -> None:
         """Let the link write the outbox and apply what waits in the inbox."""
@@ -303,6 +317,44 @@ class Traffic:
             report.held.append(parcel.order_no)
             return
         report.declared += 1
+
+    def _summaries(self, session: Session, day: dt.date) -> int:
+        """On the first day run from the 3rd of a month, each declarant prepares and declares
+        last month's summary applications of its released 9610 exports (清单核放、汇总申报)."""
+        start = day.replace(day=SUMMARY_DAY)
+        if day < start or (self.last_day is not None and self.last_day >= start):
+            return 0
+        month = (day.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+        owners = session.scalars(
+            select(SummaryCandidate.organisation_id)
+            .where(SummaryCandidate.month == month, SummaryCandidate.state == "pending")
+            .distinct()
+            .order_by(SummaryCandidate.organisation_id)
+        ).all()
+        declared = 0
+        for organisation_id in owners:
+            principal = self.actors.by_organisation(organisation_id)
+            try:
+                with session.begin_nested():
+                    declared += self._summarise(session, principal, month)
+            except DomainError:
+                continue  # left for the declarant to do by hand: the home page shows it due
+        return declared
+
+    def _summarise(self, session: Session, principal: Principal, month: str) -> int:
+        applications: list[int] = []
+        while True:
+            prepared = clearance_service.prepare_applications(
+                session, principal=principal, month=month
+            )
+            applications += prepared.applications
+            if prepared.finished or not prepared.applications:
+                break
+        for application_id in applications:
+            customs_service.declare_document(
+                session, principal=principal, document_id=application_id, envelope=self.envelope
+            )
+        return len(applications)
 
     def _follow_ups(self, session: Session, day: dt.date) -> int:
         done, waiting = 0, []
