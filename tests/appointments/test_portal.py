@@ -91,3 +91,15 @@ def test_search_finds_own_bookings_and_any_for_officers(session: Session, cast: 
         assert len(portal.search_bookings(session, cast.officer, query)) == 1
         assert portal.search_bookings(session, cast.other, query) == []
     assert portal.search_bookings(session, cast.seller, "AP%") == []
+
+
+def test_an_enterprise_is_reminded_of_todays_appointments(session: Session, cast: Cast) -> None:
+    assert portal.todos_on(session, cast.seller, today=THURSDAY) == []
+    _book(session, cast)
+    [item] = portal.todos_on(session, cast.seller, today=THURSDAY)
+    assert (item.href, item.values) == ("/appointments/mine", {"n": 1})
+    assert portal.todos_on(session, cast.seller, today=THURSDAY + dt.timedelta(days=1)) == []
+    assert portal.todos_on(session, cast.other, today=THURSDAY) == []
+    assert portal.todos_on(session, cast.officer, today=THURSDAY) == []
+    assert portal.todos_on(session, cast.zone, today=THURSDAY) == []
+    assert portal.today_todos(session, cast.other) == []

@@ -23,13 +23,42 @@ from opencbec.webkit import (
     Figure,
     Panel,
     SearchHit,
+    TodoItem,
     like_text,
     register_panels,
     register_search,
+    register_todos,
 )
 
 DAYS_AHEAD: Final = 7
 _DAY: Final = dt.timedelta(days=1)
+
+
+@register_todos
+def today_todos(session: Session, principal: Principal) -> list[TodoItem]:
+    """An enterprise's bookings today (tomorrow's and the officers' are the pages' own to-dos)."""
+    return todos_on(session, principal, today=local_day(utcnow()))
+
+
+def todos_on(session: Session, principal: Principal, *, today: dt.date) -> list[TodoItem]:
+    """The enterprise's bookings still to be served on `today` (China day)."""
+    if principal.is_regulator or principal.is_zone_admin:
+        return []
+    n = service.due_between(
+        session,
+        organisation_id=principal.organisation_id,
+        start=local_day_start(today),
+        end=local_day_start(today + _DAY),
+    )
+    if not n:
+        return []
+    return [
+        TodoItem(
+            N_("%(n)s customs appointment(s) today: be at the site with the goods on time."),
+            "/appointments/mine",
+            {"n": n},
+        )
+    ]
 
 
 @register_panels
