@@ -3,6 +3,7 @@ the week's figures; search of bookings by reference or transport number."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from sqlalchemy.orm import Session
@@ -91,6 +92,8 @@ def test_search_finds_own_bookings_and_any_for_officers(session: Session, cast: 
         assert len(portal.search_bookings(session, cast.officer, query)) == 1
         assert portal.search_bookings(session, cast.other, query) == []
     assert portal.search_bookings(session, cast.seller, "AP%") == []
+    goods_key = dataclasses.replace(cast.seller, scopes=frozenset({"goods:read"}))
+    assert portal.search_bookings(session, goods_key, booking.reference) == []
 
 
 def test_an_enterprise_is_reminded_of_todays_appointments(session: Session, cast: Cast) -> None:
