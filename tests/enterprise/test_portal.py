@@ -122,3 +122,19 @@ def test_reviewer_figures_and_the_enterprise_standing(
     zone = _principal(session, OrgRole.ZONE_ADMINISTRATION)
     [zone_panel] = portal.filing_panels(session, zone)
     assert zone_panel.figures[0].href is None  # the zone does not review
+
+
+def test_the_zone_is_asked_to_publish_registered_factories(session: Session) -> None:
+    from tests.enterprise.test_parks import _factory
+
+    zone = _principal(session, OrgRole.ZONE_ADMINISTRATION)
+    service.create_belt(
+        session, principal=zone, code="lifting", name_zh="起重装备", name_en="Lifting equipment"
+    )
+    assert portal.factory_todos(session, zone) == []
+    factory = service.register_factory(session, principal=zone, data=_factory())
+    [item] = portal.factory_todos(session, zone)
+    assert (item.href, item.values) == ("/parks", {"n": 1})
+    assert portal.factory_todos(session, _principal(session)) == []
+    service.publish_factories(session, principal=zone, factory_ids=[factory.id])
+    assert portal.factory_todos(session, zone) == []

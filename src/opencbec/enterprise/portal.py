@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from opencbec.enterprise import service
-from opencbec.enterprise.models import EnterpriseFiling, FilingVersion
+from opencbec.enterprise.models import EnterpriseFiling, Factory, FilingVersion
 from opencbec.enterprise.rules import FilingStatus, VersionState
 from opencbec.identity.models import Organisation
 from opencbec.identity.rules import Principal, has_scope
@@ -24,9 +24,11 @@ from opencbec.webkit import (
     Figure,
     Panel,
     SearchHit,
+    TodoItem,
     like_text,
     register_panels,
     register_search,
+    register_todos,
 )
 
 _STATUS_LABELS: Final = {
@@ -35,6 +37,27 @@ _STATUS_LABELS: Final = {
     FilingStatus.SUSPENDED: N_("Filing suspended"),
     FilingStatus.REVOKED: N_("Filing revoked"),
 }
+
+
+@register_todos
+def factory_todos(session: Session, principal: Principal) -> list[TodoItem]:
+    """For the zone: registered source factories not yet on the published list."""
+    if not principal.is_zone_admin:
+        return []
+    waiting = session.scalar(
+        select(func.count()).select_from(Factory).where(Factory.is_listed.is_(False))
+    )
+    if not waiting:
+        return []
+    return [
+        TodoItem(
+            N_(
+                "%(n)s registered source factories are not on the published list yet: review and publish them."
+            ),
+            "/parks",
+            {"n": waiting},
+        )
+    ]
 
 
 def _matches(query: str) -> list[ColumnElement[bool]]:
