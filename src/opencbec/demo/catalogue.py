@@ -376,12 +376,3 @@ IMPORT_GOODS: Final = (
         mode="1210",
     ),
 )
-# Import tax rates of the bundled `tax_rate` table (VAT, consumption tax), by code.
-IMPORT_RATES: Final = {
-    "3304990099": (Decimal("0.13"), Decimal(0)),
-    "1901101000": (Decimal("0.13"), Decimal(0)),
-    "2106909090": (Decimal("0.13"), Decimal(0)),
-    "2204210000": (Decimal("0.13"), Decimal("0.10")),
-    "3305100090": (Decimal("0.13"), Decimal(0)),
-    "0302130000": (Decimal("0.09"), Decimal(0)),
-}

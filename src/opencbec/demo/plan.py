@@ -8,6 +8,7 @@ the day it was loaded; receipt times come from it too (the simulator runs on its
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from collections.abc import Callable, Iterator, Sequence
@@ -321,8 +322,6 @@ def plan_traffic(seed: int, scale: Scale, members: Sequence[Member]) -> Plan:
 
 
 def _replace(parcel: Parcel, **changes: object) -> Parcel:
-    import dataclasses  # noqa: PLC0415 - only here
-
     return dataclasses.replace(parcel, **changes)  # type: ignore[arg-type]
 
 

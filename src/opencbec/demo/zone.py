@@ -75,10 +75,6 @@ class Zone:
     def __post_init__(self) -> None:
         self.by_code = {m.code: m for m in self.members}
 
-    def approved(self, kind: str) -> list[Member]:
-        """Return the approved members of one kind, in code order."""
-        return [m for m in self.members if m.kind == kind and m.outcome == "approved"]
-
 
 # --- drawing the enterprises (pure) --------------------------------------------------------------
 
