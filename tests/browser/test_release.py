@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from opencbec.customs import jobs
 from opencbec.customs import service as customs_service
+from opencbec.identity.models import User
 from opencbec.simulator.service import Config, Simulator
 from tests.browser.conftest import LivePlatform, log_in, upload_xml
 from tests.browser.test_clearance import _upload
@@ -79,8 +81,12 @@ def test_a_failing_set_is_fixed_declared_and_followed_to_release(
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     assert "放行" in page.locator("main").inner_text()
     page.screenshot(path=str(screenshots / "release-4-delivered-zh-CN.png"), full_page=True)
-    # And back: the choice is kept with the user, so other tests (and people) see their language.
+    # And back to English, kept with the user too.
     page.select_option("#lang-select", "en")
     page.click("form[action='/lang'] button[type=submit]")
     page.wait_for_url(f"**/clearance/orders/{ORDER}")
     assert page.locator("html").get_attribute("lang") == "en"
+    with live_platform.database.session() as session:
+        user = session.scalars(select(User).where(User.username == "seller")).one()
+        assert user.locale == "en"
+        user.locale = None  # as the demo made it: later tests see their browser's language
