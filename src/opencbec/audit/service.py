@@ -6,12 +6,14 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, bindparam, func, insert, select, update
+from sqlalchemy import CursorResult, Table, bindparam, event, func, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction, make_transient_to_detached
 
 from opencbec.audit.models import AuditChainHead, AuditEntry
@@ -131,14 +133,39 @@ def _locked_head(session: Session) -> tuple[int, str]:
     return int(row.seq), str(row.hash)
 
 
-def _link(session: Session, entry: AuditEntry, head: tuple[int, str]) -> bool:
-    """Chain `entry` after `head` and move the head to it; False when the head is not `head`."""
-    entry.seq, entry.prev_hash = head[0] + 1, head[1]
-    entry.hash = entry_hash(entry)
-    moved = session.execute(
-        _MOVE_HEAD, {"old_seq": head[0], "new_seq": entry.seq, "new_hash": entry.hash}
-    )
+def _chain(entries: list[AuditEntry], head: tuple[int, str]) -> tuple[int, str]:
+    """Chain `entries` in order after `head`; return the new head."""
+    for entry in entries:
+        entry.seq, entry.prev_hash = head[0] + 1, head[1]
+        entry.hash = entry_hash(entry)
+        head = (entry.seq, entry.hash)
+    return head
+
+
+def _move_head(session: Session, old: tuple[int, str], new: tuple[int, str]) -> bool:
+    """Move the head from `old` to `new`; False when the head is not `old`."""
+    moved = session.execute(_MOVE_HEAD, {"old_seq": old[0], "new_seq": new[0], "new_hash": new[1]})
     return cast("CursorResult[Any]", moved).rowcount == 1
+
+
+def _write(session: Session, entries: list[AuditEntry]) -> None:
+    """Chain `entries` after the head, move the head once and insert them together."""
+    remembered = _remembered_head(session)
+    # The head update only applies to the head we chain after. It misses when another session
+    # shares this transaction and wrote since (tests join sessions on one connection): read again.
+    if remembered is None or not _move_head(session, remembered, _chain(entries, remembered)):
+        locked = _locked_head(session)
+        moved = _move_head(session, locked, _chain(entries, locked))
+        assert moved, "the audit chain head moved while this transaction held its lock"
+    session.execute(
+        _INSERT_ENTRY, [{name: getattr(e, name) for name in _ENTRY_COLUMNS} for e in entries]
+    )
+    last = entries[-1]
+    session.info[_HEAD_KEY] = (_innermost(session), last.seq, last.hash)
+    # The rows are written; attach the objects as the loaded rows, as the unit of work would.
+    for entry in entries:
+        make_transient_to_detached(entry)
+        session.add(entry)
 
 
 def record(
@@ -153,7 +180,10 @@ def record(
     after: Mapping[str, Any] | None = None,
     details: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one audit entry in the caller's transaction and return it."""
+    """Append one audit entry in the caller's transaction and return it.
+
+    Inside `batch` the entry is written when the batch ends (its seq and hash are set then).
+    """
     session.flush()  # the change being audited is written first, its faults raised here
     entry = AuditEntry(
         at=utcnow(),
@@ -170,18 +200,60 @@ def record(
         # Stored exactly as hashed: the canonical round trip fixes key order and number forms.
         details=json.loads(canonical(dict(details or {}))),
     )
-    remembered = _remembered_head(session)
-    # The head update only applies to the head we chain after. It misses when another session
-    # shares this transaction and wrote since (tests join sessions on one connection): read again.
-    if remembered is None or not _link(session, entry, remembered):
-        linked = _link(session, entry, _locked_head(session))
-        assert linked, "the audit chain head moved while this transaction held its lock"
-    session.execute(_INSERT_ENTRY, {name: getattr(entry, name) for name in _ENTRY_COLUMNS})
-    session.info[_HEAD_KEY] = (_innermost(session), entry.seq, entry.hash)
-    # The row is written; attach the object as the loaded row, as the unit of work would.
-    make_transient_to_detached(entry)
-    session.add(entry)
+    pending: list[tuple[SessionTransaction | None, AuditEntry]] | None = session.info.get(
+        _BATCH_KEY
+    )
+    if pending is not None:
+        pending.append((_innermost(session), entry))
+    else:
+        _write(session, [entry])
     return entry
+
+
+_BATCH_KEY = "opencbec.audit.batch"
+
+
+@contextmanager
+def batch(session: Session) -> Iterator[None]:
+    """Write the entries recorded in the block together when it ends: one head move, one insert.
+
+    For a use case that records many entries (a message of many documents). The chain is the
+    same as without the batch, in the order the entries were recorded; entries recorded in a
+    savepoint that is rolled back inside the block are dropped with it. Nested batches write
+    with the outermost. When the block raises, what was recorded is still written if the
+    transaction allows (the caller rolls back, as it would have without the batch).
+    """
+    if _BATCH_KEY in session.info:
+        yield
+        return
+    pending: list[tuple[SessionTransaction | None, AuditEntry]] = []
+
+    def _drop_rolled_back(_: Session, rolled_back: SessionTransaction) -> None:
+        pending[:] = [(t, e) for t, e in pending if not _within(t, rolled_back)]
+
+    session.info[_BATCH_KEY] = pending
+    event.listen(session, "after_soft_rollback", _drop_rolled_back)
+    failed = True
+    try:
+        yield
+        failed = False
+    finally:
+        event.remove(session, "after_soft_rollback", _drop_rolled_back)
+        del session.info[_BATCH_KEY]
+        entries = [e for _, e in pending]
+        if entries and not failed:
+            _write(session, entries)
+        elif entries:
+            with suppress(SQLAlchemyError):  # the block's own error is the one to raise
+                _write(session, entries)
+
+
+def _within(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is outer:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,142 @@
+"""Audit entries recorded in a batch: written together at its end, the chain as without it."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import Connection, event, func, select
+from sqlalchemy.orm import Session
+
+from opencbec.audit import service
+from opencbec.audit.models import AuditEntry
+from opencbec.audit.service import Actor
+
+ACTOR = Actor(label="tester", user_id=1, organisation_id=1)
+
+
+def _record(session: Session, i: int) -> AuditEntry:
+    return service.record(
+        session,
+        actor=ACTOR,
+        action="test.thing.change",
+        object_type="test.batch",
+        object_id=i,
+        organisation_id=1,
+        after={"n": i},
+        details={"i": i},
+    )
+
+
+def _written(session: Session) -> list[int]:
+    return [
+        int(i)
+        for i in session.scalars(
+            select(AuditEntry.object_id)
+            .where(AuditEntry.object_type == "test.batch")
+            .order_by(AuditEntry.seq)
+        )
+    ]
+
+
+@contextmanager
+def _audit_statements(session: Session) -> Iterator[list[str]]:
+    # what is written to the audit tables (the test's own reads left out)
+    seen: list[str] = []
+
+    def _seen(*args: object) -> None:
+        verb = str(args[2]).split(maxsplit=1)[0]
+        if "audit_" in str(args[2]) and verb != "SELECT":
+            seen.append(verb)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", _seen)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", _seen)
+
+
+def test_a_batch_writes_its_entries_together_when_it_ends(session: Session) -> None:
+    before = _record(session, 0)  # the head is read and remembered before the batch
+    with _audit_statements(session) as seen, service.batch(session):
+        entries = [_record(session, i) for i in range(1, 6)]
+        assert _written(session) == [0]  # nothing written yet
+    assert _written(session) == [0, 1, 2, 3, 4, 5]
+    # one head move and one insert for five entries (the insert is one executemany)
+    assert seen == ["UPDATE", "INSERT"]
+    assert [e.seq for e in entries] == list(range(before.seq + 1, before.seq + 6))
+    assert entries[0].prev_hash == before.hash
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(entries))
+    assert all(e in session for e in entries)  # attached as the loaded rows
+    after = _record(session, 6)  # outside the batch: written at once, after the batch's last
+    assert after.prev_hash == entries[-1].hash
+    report = service.verify(session)
+    assert report.ok, report.problems
+
+
+def test_a_batch_that_records_nothing_writes_nothing(session: Session) -> None:
+    with _audit_statements(session) as seen, service.batch(session):
+        pass
+    assert seen == []
+
+
+def test_nested_batches_write_with_the_outermost(session: Session) -> None:
+    with service.batch(session):
+        _record(session, 1)
+        with service.batch(session):
+            _record(session, 2)
+        assert _written(session) == []
+        _record(session, 3)
+    assert _written(session) == [1, 2, 3]
+    assert service.verify(session).ok
+
+
+def test_a_savepoint_rolled_back_in_a_batch_takes_its_entries(session: Session) -> None:
+    with service.batch(session):
+        _record(session, 1)
+        dropped = session.begin_nested()
+        _record(session, 2)
+        with session.begin_nested():
+            _record(session, 3)  # inside the savepoint rolled back below: dropped too
+        dropped.rollback()
+        with session.begin_nested():
+            _record(session, 4)  # a released savepoint: its changes stay, and so does its entry
+        _record(session, 5)
+    assert _written(session) == [1, 4, 5]
+    report = service.verify(session)
+    assert report.ok, report.problems
+
+
+def test_a_failing_block_still_writes_what_it_recorded(session: Session) -> None:
+    def refused() -> None:
+        with service.batch(session):
+            _record(session, 1)
+            raise RuntimeError("refused")
+
+    with pytest.raises(RuntimeError, match="refused"):
+        refused()
+    # the caller decides: here it keeps the transaction, and the entry is there, chained
+    assert _written(session) == [1]
+    assert service.verify(session).ok
+
+
+def test_a_batch_after_another_session_moved_the_head(
+    session: Session, connection: Connection
+) -> None:
+    first = _record(session, 1)
+    with (
+        Session(bind=connection, join_transaction_mode="create_savepoint") as other,
+        service.batch(session),
+    ):
+        _record(session, 2)
+        _record(other, 3)  # another session sharing the transaction writes meanwhile
+        other.commit()
+        _record(session, 4)
+    # the batch chains after the head as it is when it is written
+    assert _written(session) == [1, 3, 2, 4]
+    assert session.scalar(select(func.max(AuditEntry.seq))) == first.seq + 3
+    report = service.verify(session)
+    assert report.ok, report.problems
