@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import Connection, event, func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from opencbec.audit import service
 from opencbec.audit.models import AuditEntry
 from opencbec.audit.service import Actor
+from tests.statements import statements_run
 
 ACTOR = Actor(label="tester", user_id=1, organisation_id=1)
 
@@ -41,32 +40,24 @@ def _written(session: Session) -> list[int]:
     ]
 
 
-@contextmanager
-def _audit_statements(session: Session) -> Iterator[list[str]]:
-    # what is written to the audit tables (the test's own reads left out)
-    seen: list[str] = []
-
-    def _seen(*args: object) -> None:
-        verb = str(args[2]).split(maxsplit=1)[0]
-        if "audit_" in str(args[2]) and verb != "SELECT":
-            seen.append(verb)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", _seen)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", _seen)
+def _audit_writes(statements: list[str]) -> list[str]:
+    # what was written to the audit tables (the test's own reads left out)
+    return [
+        verb
+        for statement in statements
+        for verb in [statement.split(maxsplit=1)[0]]
+        if "audit_" in statement and verb != "SELECT"
+    ]
 
 
 def test_a_batch_writes_its_entries_together_when_it_ends(session: Session) -> None:
     before = _record(session, 0)  # the head is read and remembered before the batch
-    with _audit_statements(session) as seen, service.batch(session):
+    with statements_run(session) as run, service.batch(session):
         entries = [_record(session, i) for i in range(1, 6)]
         assert _written(session) == [0]  # nothing written yet
     assert _written(session) == [0, 1, 2, 3, 4, 5]
     # one head move and one insert for five entries (the insert is one executemany)
-    assert seen == ["UPDATE", "INSERT"]
+    assert _audit_writes(run) == ["UPDATE", "INSERT"]
     assert [e.seq for e in entries] == list(range(before.seq + 1, before.seq + 6))
     assert entries[0].prev_hash == before.hash
     assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(entries))
@@ -78,9 +69,9 @@ def test_a_batch_writes_its_entries_together_when_it_ends(session: Session) -> N
 
 
 def test_a_batch_that_records_nothing_writes_nothing(session: Session) -> None:
-    with _audit_statements(session) as seen, service.batch(session):
+    with statements_run(session) as run, service.batch(session):
         pass
-    assert seen == []
+    assert _audit_writes(run) == []
 
 
 def test_nested_batches_write_with_the_outermost(session: Session) -> None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from opencbec.audit.service import Actor
@@ -19,6 +18,7 @@ from opencbec.goods import service as goods_service
 from opencbec.identity import service as identity_service
 from opencbec.identity.models import User
 from opencbec.identity.rules import Principal
+from tests.statements import statements_run
 
 DEMO_ORDER = "MYMALL202611110001"
 SALMON = "0302130000"  # on the demo positive list, bonded import only
@@ -34,21 +34,8 @@ def demo(session: Session, tmp_path: Path) -> Iterator[None]:
     reference_cache.clear()
 
 
-@contextmanager
-def _code_table_statements(session: Session) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def _seen(*args: object) -> None:
-        statement = str(args[2])
-        if "reference_codes" in statement or "code_editions" in statement:
-            seen.append(statement)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", _seen)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", _seen)
+def _code_table_reads(statements: list[str]) -> list[str]:
+    return [s for s in statements if "reference_codes" in s or "code_editions" in s]
 
 
 def _principal(session: Session, username: str) -> Principal:
@@ -76,12 +63,13 @@ def test_answers_are_kept_between_checks_under_the_same_editions(
     first = service.DatabaseReference(session, day)
     assert first.hs_in_force(SALMON)
     assert first.positive_list_line(SALMON) is not None
-    with _code_table_statements(session) as seen:
+    with statements_run(session) as run:
         again = service.DatabaseReference(session, day)
         assert again.hs_in_force(SALMON)
         line = again.positive_list_line(SALMON)
         assert line is not None
         assert line.bonded_only
+    seen = _code_table_reads(run)
     # one question to the editions, no lookup of a code
     assert len(seen) == 1
     assert "code_editions" in seen[0]
@@ -124,10 +112,11 @@ def test_one_check_asks_the_editions_once(session: Session, demo: None) -> None:
     platform = service.preflight(  # the first check finds the answers
         session, principal=_principal(session, "platform"), order_no=DEMO_ORDER
     )
-    with _code_table_statements(session) as seen:
+    with statements_run(session) as run:
         again = service.preflight(
             session, principal=_principal(session, "platform"), order_no=DEMO_ORDER
         )
+    seen = _code_table_reads(run)
     # the rules and the tax check share one question to the editions and look no code up
     assert len(seen) == 1
     assert "code_editions" in seen[0]
