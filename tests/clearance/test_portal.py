@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from opencbec.clearance import portal, service
 from opencbec.clearance.models import ClearanceDocument
+from opencbec.clearance.service import notices
 from opencbec.identity.models import Department, OrgRole, User
 from opencbec.identity.rules import Principal
 from opencbec.kit.time import utcnow
@@ -112,18 +113,18 @@ def test_releases_and_inspections_of_inventories_are_notices(
     assert seller.user_id is not None
     # An order's release is not news (only its rejection is): the declarant is told nothing.
     _receipt(session, seller, "PT2026112700004", "120")
-    portal.notify_customs_answer(session, seller, document, "status:800")
-    portal.notify_customs_answer(session, seller, document, "new")
+    notices.notify_customs_answer(session, seller, document, "status:800")
+    notices.notify_customs_answer(session, seller, document, "new")
     assert notifications_service.unread_count(session, user_id=seller.user_id) == 0
     document.kind = "inventory"
-    portal.notify_customs_answer(session, seller, document, "status:800")
-    portal.notify_customs_answer(session, seller, document, "status:500")
+    notices.notify_customs_answer(session, seller, document, "status:800")
+    notices.notify_customs_answer(session, seller, document, "status:500")
     events = [
         n.event for n in notifications_service.list_notifications(session, user_id=seller.user_id)
     ]
     assert sorted(events) == ["clearance.inventory.500", "clearance.inventory.800"]
     document.kind = "cancellation"  # not one of a set: its fix is on its own page
-    portal.notify_customs_answer(session, seller, document, "status:100")
+    notices.notify_customs_answer(session, seller, document, "status:100")
     [refused, *_] = notifications_service.list_notifications(session, user_id=seller.user_id)
     assert (refused.event, refused.href) == (
         "clearance.cancellation.100",

@@ -20,12 +20,17 @@ from sqlalchemy.orm import Session
 
 from opencbec.clearance import service
 from opencbec.clearance.models import ClearanceDocument, DocumentReceipt
+from opencbec.clearance.service.notices import (
+    INVENTORY_KINDS,
+    REJECTED,
+    document_number,
+    fix_link,
+)
 from opencbec.identity.rules import Principal, has_scope, regulator_may_read
 from opencbec.kit.charts import bar_chart
 from opencbec.kit.i18n import N_
 from opencbec.kit.mask import is_id_number, is_phone, mask_id_number, mask_name, mask_phone
 from opencbec.kit.time import CHINA_STANDARD_TIME, utcnow
-from opencbec.notifications import service as notifications_service
 from opencbec.webkit import (
     LIKE_ESCAPE,
     SEARCH_LIMIT,
@@ -39,9 +44,7 @@ from opencbec.webkit import (
     register_todos,
 )
 
-INVENTORY_KINDS: Final = ("inventory", "export_inventory")
 RELEASED: Final = frozenset({"800", "899"})
-REJECTED: Final = "100"
 SENDING_FAILED: Final = "4"
 # Statuses on the way through customs: a document resting in one of them for a day needs a look.
 IN_PROGRESS: Final = ("2", "3", "120", "300", "500")
@@ -50,18 +53,6 @@ TODO_LIMIT: Final = 10
 CHART_DAYS: Final = 30
 _GUID: Final = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")
 _INVT_NO: Final = re.compile(r"^[0-9]{8}[IE][0-9]{9}$")  # customs office, year, I/E, serial
-
-
-def _number(document: ClearanceDocument) -> str:
-    """The number a person knows the document by: its order number, else its own key."""
-    return document.order_no or document.business_key.rpartition("|")[2]
-
-
-def _fix_link(document: ClearanceDocument) -> str:
-    # An order set's page lists what to fix in every document of the set; others their own.
-    if document.order_no and service.BY_NAME[document.kind].set_member:
-        return f"/clearance/orders/{document.order_no}"
-    return f"/clearance/{document.id}"
 
 
 # --- to-dos --------------------------------------------------------------------------------
@@ -93,9 +84,9 @@ def customs_answer_todos(session: Session, principal: Principal) -> list[TodoIte
             else N_(
                 "Customs rejected %(no)s (%(message)s): %(reason)s. Fix it and declare it again."
             ),
-            _fix_link(document),
+            fix_link(document),
             {
-                "no": _number(document),
+                "no": document_number(document),
                 "message": document.message_type.removesuffix("Message"),
                 "reason": document.status_info or document.status,
             },
@@ -121,7 +112,7 @@ def customs_answer_todos(session: Session, principal: Principal) -> list[TodoIte
             ),
             f"/clearance/{document.id}",
             {
-                "no": _number(document),
+                "no": document_number(document),
                 "message": document.message_type.removesuffix("Message"),
                 "hours": int((now - document.updated_at).total_seconds() // 3600),
                 "status": document.status,
@@ -264,7 +255,7 @@ def zone_panels(session: Session, principal: Principal) -> list[Panel]:
 def _hit(document: ClearanceDocument, detail: str = "") -> SearchHit:
     return SearchHit(
         N_("Declared document"),
-        f"{_number(document)} · {document.message_type.removesuffix('Message')}",
+        f"{document_number(document)} · {document.message_type.removesuffix('Message')}",
         f"/clearance/{document.id}",
         detail or service.status_label(document.status),
     )
@@ -308,7 +299,7 @@ def _buyer_hits(
                 N_("Buyer"),
                 masked,
                 f"/clearance/{document.id}",
-                f"{_number(document)} · {document.message_type.removesuffix('Message')}",
+                f"{document_number(document)} · {document.message_type.removesuffix('Message')}",
             )
         )
     return hits
@@ -352,42 +343,3 @@ def search_documents(session: Session, principal: Principal, query: str) -> list
     ).all()
     hits.extend(_hit(document) for document in documents)
     return hits
-
-
-# --- notifications -------------------------------------------------------------------------
-
-_INVENTORY_NOTICES: Final = {
-    "800": N_("Customs released %(no)s (%(message)s)."),
-    "500": N_("Customs chose %(no)s (%(message)s) for inspection: book an inspection slot."),
-}
-
-
-@service.register_document_hook
-def notify_customs_answer(
-    session: Session, principal: Principal, document: ClearanceDocument, event: str
-) -> None:
-    """Tell the declarant when customs rejects a document, releases or inspects an inventory."""
-    status = event.removeprefix("status:")
-    if status == event:  # "new" and "changed" are the declarant's own acts
-        return
-    values = {
-        "no": _number(document),
-        "message": document.message_type.removesuffix("Message"),
-        "reason": document.status_info or status,
-    }
-    if status == REJECTED:
-        text = N_("Customs rejected %(no)s (%(message)s): %(reason)s")
-        href = _fix_link(document)
-    elif document.kind in INVENTORY_KINDS and status in _INVENTORY_NOTICES:
-        text = _INVENTORY_NOTICES[status]
-        href = f"/clearance/{document.id}"
-    else:
-        return
-    notifications_service.notify(
-        session,
-        organisation_id=document.organisation_id,
-        event=f"clearance.{document.kind}.{status}",
-        text=text,
-        href=href,
-        values=values,
-    )

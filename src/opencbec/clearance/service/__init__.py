@@ -4,6 +4,7 @@ declaration; follow-up requests (cancellations, returns).
 Other domains import `from opencbec.clearance import service as clearance_service`.
 """
 
+from opencbec.clearance.service import notices as _notices  # noqa: F401 - registers its hook
 from opencbec.clearance.service.documents import (
     BY_MESSAGE,
     BY_NAME,
