@@ -72,4 +72,7 @@ def test_patterns_and_follow_ups_are_planted() -> None:
     follow = Counter(p.follow_up for p in orders.values() if p.follow_up)
     assert follow["cancel"] >= 1
     assert follow["return"] >= 1
+    flaws = Counter(p.flaw for p in orders.values() if p.flaw)
+    assert flaws["payment_amount"] >= 1
+    assert flaws["missing_waybill"] >= 1
     assert all(not p.declare for p in planned.parcels.get(plan.END, []))

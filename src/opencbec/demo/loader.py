@@ -26,7 +26,7 @@ from opencbec.demo import plan as plan_module
 from opencbec.demo import service as demo_service
 from opencbec.demo import sets, zone
 from opencbec.demo.plan import SCALES, Plan, Scale
-from opencbec.demo.traffic import Actors, DayReport, Traffic, ensure_follow_ups
+from opencbec.demo.traffic import Actors, DayReport, Traffic, ensure_features
 from opencbec.errors import Conflict
 from opencbec.identity import service as identity_service
 from opencbec.identity.models import Organisation, User
@@ -159,7 +159,7 @@ def members_of(scale: Scale, seed: int) -> list[zone.Member]:
 def plan_of(scale: Scale, seed: int, members: list[zone.Member]) -> Plan:
     """Return the year's traffic plan of a scale and seed."""
     plan = plan_module.plan_traffic(seed, scale, members)
-    ensure_follow_ups(plan)
+    ensure_features(plan)
     return plan
 
 

@@ -408,14 +408,16 @@ class Traffic:
         return "sent"
 
 
-def ensure_follow_ups(plan: Plan) -> None:
-    """Give a small plan at least one cancellation and one return, whatever the draw."""
-    for kind in ("cancel", "return"):
-        if any(p.follow_up == kind for day in plan.parcels.values() for p in day):
+def ensure_features(plan: Plan) -> None:
+    """Give a small plan at least one cancellation, one return and one set of each flaw the
+    pre-flight check holds, whatever the draw (the latest plain import early enough gets it)."""
+    wanted = [("follow_up", "cancel"), ("follow_up", "return")]
+    wanted += [("flaw", "payment_amount"), ("flaw", "missing_waybill")]
+    for attribute, value in wanted:
+        if any(getattr(p, attribute) == value for day in plan.parcels.values() for p in day):
             continue
-        for day in sorted(plan.parcels):
-            if day > plan_module.END - dt.timedelta(days=FOLLOW_UP_AFTER[kind] + 3):
-                break
+        latest = plan_module.END - dt.timedelta(days=FOLLOW_UP_AFTER["return"] + 3)
+        for day in sorted((d for d in plan.parcels if d <= latest), reverse=True):
             todays = plan.parcels[day]
             index = next(
                 (
@@ -426,5 +428,10 @@ def ensure_follow_ups(plan: Plan) -> None:
                 None,
             )
             if index is not None:
-                todays[index] = dataclasses.replace(todays[index], follow_up=kind)
+                chosen = todays[index]
+                todays[index] = (
+                    dataclasses.replace(chosen, follow_up=value)
+                    if attribute == "follow_up"
+                    else dataclasses.replace(chosen, flaw=value)
+                )
                 break
