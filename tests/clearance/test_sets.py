@@ -21,6 +21,7 @@ from opencbec.messages.ceb.sign import SoftwareSigner, sign
 from tests.factories.clearance import export_set_xml, import_set_xml
 from tests.factories.identity import make_org, make_user, principal_of
 from tests.messages.conftest import make_rsa
+from tests.statements import statements_run
 
 
 @pytest.fixture
@@ -180,3 +181,29 @@ def test_an_export_waybill_arriving_last_completes_its_set(
     _upload(session, seller, [waybill])
     session.refresh(check)
     assert check.ready
+
+
+def test_the_request_that_completes_a_set_is_answered_without_reading_the_check_back(
+    session: Session, seller: Principal
+) -> None:
+    _upload(session, seller, import_set_xml("UP2026112700031"))
+    with statements_run(session) as run:
+        kept = service.kept_check(session, principal=seller, order_no="UP2026112700031")
+    assert kept.ready
+    assert run == []
+    # another declarant is still told nothing, whatever the session wrote
+    stranger = principal_of(session, make_user(session, make_org(session)))
+    with pytest.raises(NotFound):
+        service.kept_check(session, principal=stranger, order_no="UP2026112700031")
+    # a check written in a savepoint that is rolled back is not answered from memory
+    savepoint = session.begin_nested()
+    _upload(session, seller, import_set_xml("UP2026112700032"))
+    savepoint.rollback()
+    with pytest.raises(NotFound):
+        service.kept_check(session, principal=seller, order_no="UP2026112700032")
+    # once the savepoint that wrote it has ended, the kept check is read from the database
+    with session.begin_nested():
+        _upload(session, seller, import_set_xml("UP2026112700033"))
+    with statements_run(session) as run:
+        assert service.kept_check(session, principal=seller, order_no="UP2026112700033").ready
+    assert any("clearance_set_checks" in s for s in run)

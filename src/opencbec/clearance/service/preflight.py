@@ -13,7 +13,7 @@ from typing import Any, Final, cast
 from sqlalchemy import Table, bindparam, distinct, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from opencbec.clearance.models import ClearanceDocument, SetCheck
 from opencbec.clearance.rules import EnterpriseRole, Failure, PositiveListLine
@@ -308,7 +308,39 @@ def _record(session: Session, result: Preflight) -> SetCheck:
         "checked_at": utcnow(),
     }
     check_id = session.execute(_upsert_check(session.get_bind().dialect.name), values).scalar_one()
-    return attach_row(session, SetCheck, {"id": check_id, **values})
+    check = attach_row(session, SetCheck, {"id": check_id, **values})
+    owners = frozenset(d.organisation_id for d in result.documents.values() if d is not None)
+    session.info.setdefault(_WRITTEN_CHECKS, {})[result.order_no] = (
+        _innermost(session),
+        check,
+        owners,
+    )
+    return check
+
+
+# The checks this session wrote, by order number, with the transaction or savepoint that wrote
+# them and the organisations holding the set's documents: the answer to the request that wrote
+# one needs no read (the upsert holds the row until the transaction ends).
+_WRITTEN_CHECKS: Final = "opencbec.clearance.written_checks"
+
+
+def _innermost(session: Session) -> SessionTransaction | None:
+    return session.get_nested_transaction() or session.get_transaction()
+
+
+def _written_check(session: Session, principal: Principal, order_no: str) -> SetCheck | None:
+    written = session.info.get(_WRITTEN_CHECKS, {}).get(order_no)
+    if written is None:
+        return None
+    transaction, check, owners = written
+    if (
+        transaction is None
+        or not transaction.is_active
+        or transaction is not _innermost(session)
+        or principal.organisation_id not in owners
+    ):
+        return None  # written in a savepoint since ended, or another's set: read it
+    return cast(SetCheck, check)
 
 
 def check_and_record(session: Session, *, order_no: str, on: dt.date | None = None) -> SetCheck:
@@ -319,6 +351,9 @@ def check_and_record(session: Session, *, order_no: str, on: dt.date | None = No
 
 def kept_check(session: Session, *, principal: Principal, order_no: str) -> SetCheck:
     """Return the kept pre-flight result of one of the principal's order sets (no check runs)."""
+    written = _written_check(session, principal, order_no)
+    if written is not None:
+        return written
     check = session.scalar(
         select(SetCheck).where(
             SetCheck.order_no == order_no,
