@@ -350,8 +350,31 @@ _KNOWN: Final = select(
     .label("document_id"),
 )
 # Plain inserts: the unit of work's bookkeeping cost more than the rows (one row each, no cascade).
-_INSERT_DOCUMENT: Final = insert(cast(Table, ClearanceDocument.__table__))
-_INSERT_VERSION: Final = insert(cast(Table, DocumentVersion.__table__))
+_DOCUMENTS: Final = cast(Table, ClearanceDocument.__table__)
+_VERSIONS: Final = cast(Table, DocumentVersion.__table__)
+_INSERT_DOCUMENT: Final = insert(_DOCUMENTS)
+_INSERT_VERSION: Final = insert(_VERSIONS)
+_VERSION_FIELDS: Final = ("version", "guid", "app_type", "content", "message_guid", "received_at")
+# PostgreSQL: a new document and its first version in one round trip (the version's guid, content
+# and number are the document's own).
+_NEW_DOCUMENT: Final = (
+    insert(_DOCUMENTS)
+    .values({c.name: bindparam(c.name, type_=c.type) for c in _DOCUMENTS.c if c.name != "id"})
+    .returning(_DOCUMENTS.c.id)
+    .cte("new_document")
+)
+_INSERT_WITH_FIRST_VERSION: Final = (
+    insert(_VERSIONS)
+    .from_select(
+        ["document_id", *_VERSION_FIELDS],
+        select(
+            _NEW_DOCUMENT.c.id,
+            *[bindparam(n, type_=_VERSIONS.c[n].type) for n in _VERSION_FIELDS],
+        ),
+    )
+    .returning(_VERSIONS.c.document_id)
+    .add_cte(_NEW_DOCUMENT)
+)
 
 
 @functools.cache
@@ -556,8 +579,9 @@ def _store(
                     )
                 ]
             )
-        document = _insert_document(
+        document = _insert_new(
             session,
+            {"app_type": app_type, "message_guid": message_guid, "received_at": now},
             organisation_id=principal.organisation_id,
             kind=kind.name,
             message_type=kind.message,
@@ -596,18 +620,19 @@ def _store(
                 )
             ],
         )
-    session.execute(
-        _INSERT_VERSION,
-        {
-            "document_id": document.id,
-            "version": document.version,
-            "guid": guid,
-            "app_type": app_type,
-            "content": content,
-            "message_guid": message_guid,
-            "received_at": now,
-        },
-    )  # a changed document's own update is flushed by the audit row's
+    if result == "changed":
+        session.execute(
+            _INSERT_VERSION,
+            {
+                "document_id": document.id,
+                "version": document.version,
+                "guid": guid,
+                "app_type": app_type,
+                "content": content,
+                "message_guid": message_guid,
+                "received_at": now,
+            },
+        )  # the document's own update is flushed by the audit row's
     audit_service.record(
         session,
         actor=principal.actor,
@@ -622,9 +647,21 @@ def _store(
     return Outcome(kind.name, key, result, document.id)
 
 
-def _insert_document(session: Session, **values: Any) -> ClearanceDocument:
-    inserted = cast("CursorResult[Any]", session.execute(_INSERT_DOCUMENT, values))
-    (document_id,) = cast("tuple[int]", inserted.inserted_primary_key)
+def _insert_new(
+    session: Session, first_version: Mapping[str, Any], **values: Any
+) -> ClearanceDocument:
+    # A new document and its first version: the version's number, guid and content are the
+    # document's, `first_version` holds the rest.
+    params = {**values, **first_version}
+    if session.get_bind().dialect.name == "postgresql":
+        document_id = int(session.execute(_INSERT_WITH_FIRST_VERSION, params).scalar_one())
+    else:
+        inserted = cast("CursorResult[Any]", session.execute(_INSERT_DOCUMENT, values))
+        (document_id,) = cast("tuple[int]", inserted.inserted_primary_key)
+        session.execute(
+            _INSERT_VERSION,
+            {"document_id": document_id, **{n: params[n] for n in _VERSION_FIELDS}},
+        )
     return attach_row(session, ClearanceDocument, {"id": document_id, **values})
 
 
