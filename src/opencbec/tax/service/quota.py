@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final, cast
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import CursorResult, Table, bindparam, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -89,6 +89,7 @@ def _upsert_account(dialect: str) -> Any:
 
 
 _ACCOUNTS: Final = cast(Table, QuotaAccount.__table__)
+_INSERT_ENTRY: Final = insert(cast(Table, QuotaEntry.__table__))
 
 
 # Built once: each declared inventory runs these, and building a statement costs more than running it.
@@ -153,17 +154,20 @@ def _add_entry(
 ) -> QuotaEntry:
     # A reservation, or the credit of a return: a new entry and its audit row.
     now = utcnow()
-    entry = QuotaEntry(
-        account_id=account.id,
-        document_key=document_key,
-        amount=amount,
-        state=state,
-        name_hash=name_hash,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(entry)
-    session.flush()
+    values = {
+        "account_id": account.id,
+        "document_key": document_key,
+        "amount": amount,
+        "state": state,
+        "name_hash": name_hash,
+        "created_at": now,
+        "updated_at": now,
+    }
+    # A plain insert (the unit of work's bookkeeping cost more than the row); the account's
+    # change is flushed by the audit row's.
+    inserted = cast("CursorResult[Any]", session.execute(_INSERT_ENTRY, values))
+    (entry_id,) = cast("tuple[int]", inserted.inserted_primary_key)
+    entry = clearance_service.attach_row(session, QuotaEntry, {"id": entry_id, **values})
     audit_service.record(
         session,
         actor=actor,
