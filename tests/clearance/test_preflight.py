@@ -54,8 +54,10 @@ def test_reference_lookup(session: Session, demo: None) -> None:
     assert reference.enterprise_approved("4107900010", EnterpriseRole.ECOMMERCE_PLATFORM)
     assert not reference.enterprise_approved("4107900010", EnterpriseRole.PAYMENT)
     assert not reference.enterprise_approved("4107900013", EnterpriseRole.CUSTOMS_BROKER)
-    buyer = session.scalars(
-        select(ClearanceDocument).where(ClearanceDocument.kind == "inventory")
+    buyer = session.scalars(  # the first inventory declared (no order is no order on PostgreSQL)
+        select(ClearanceDocument)
+        .where(ClearanceDocument.kind == "inventory")
+        .order_by(ClearanceDocument.id)
     ).first()
     assert buyer is not None
     id_number = buyer.content["inventory_head"]["buyerIdNumber"]
