@@ -40,6 +40,7 @@ from opencbec.kit.i18n import (
     translator,
 )
 from opencbec.kit.ids import keyed_digest, new_token, same, sha256_hex
+from opencbec.kit.mask import is_personal_number
 from opencbec.kit.time import CHINA_STANDARD_TIME
 from opencbec.notifications import service as notifications_service
 from opencbec.settings import Settings
@@ -355,6 +356,23 @@ def search_query(raw: str | None) -> str:
             f"a search is at most {SEARCH_MAX} characters",
             f"搜索内容不能超过 {SEARCH_MAX} 个字符",
             "too_long",
+        )
+    return query
+
+
+def search_query_in_url(raw: str | None) -> str:
+    """Return the checked query of a GET search; a buyer's ID number or phone is refused there.
+
+    A URL ends up in access logs, proxies and the browser's history: personal numbers are
+    searched with POST (the search forms do), where they stay in the request body.
+    """
+    query = search_query(raw)
+    if is_personal_number(query):
+        raise invalid(
+            "q",
+            "an ID number or phone is searched with POST (the search form), never in a URL",
+            "身份证号或电话须通过 POST（搜索表单）查询，不得放在网址中",
+            "personal_number_in_url",
         )
     return query
 

@@ -23,7 +23,7 @@ from opencbec.messages.ceb import encode, message_class, skeleton
 from opencbec.notifications import service as notifications_service
 from opencbec.webkit import panels_for, search_for, todos_for  # the registered hooks
 from tests.clearance.test_service import order_message, order_receipt
-from tests.factories.identity import log_in, make_key, make_org, make_user, principal_of
+from tests.factories.identity import csrf_from, log_in, make_key, make_org, make_user, principal_of
 
 ID_NUMBER = "410702199203150024"
 PHONE = "13903731234"
@@ -271,7 +271,17 @@ def test_home_search_and_api_show_hits_to_their_owner_only(
     assert page.status_code == 200
     assert f'href="/clearance/{document.id}"' in page.text
     assert "1 result(s)" in page.text
-    buyer = client.get(f"/search?q={ID_NUMBER}", headers={"accept-language": "en"})
+    in_url = client.get(f"/search?q={ID_NUMBER}", headers={"accept-language": "en"})
+    assert in_url.status_code == 422  # a buyer's number never travels in a URL
+    assert "never in a URL" in in_url.text
+    assert "1 result(s)" not in in_url.text
+    buyer = client.post(
+        "/search",
+        data={"q": ID_NUMBER, "csrf_token": csrf_from(page.text)},
+        headers={"accept-language": "en"},
+    )
+    assert buyer.status_code == 200, buyer.text
+    assert 'method="post" action="/search"' in buyer.text
     assert "1 result(s) for “4107**********0024”." in buyer.text
     assert "孙* · 4107**********0024 · 139****1234" in buyer.text
     assert "孙丽" not in buyer.text
@@ -301,6 +311,18 @@ def test_home_search_and_api_show_hits_to_their_owner_only(
     [hit] = answer["hits"]
     assert hit["href"] == f"/clearance/{document.id}"
     assert hit["kind_id"] == "Declared document"
+    by_body = client.post(
+        "/api/v1/search",
+        json={"q": ID_NUMBER},
+        headers={"authorization": f"Bearer {own_key}"},
+    ).json()
+    assert by_body["query"] == "4107**********0024"  # the answer masks it too
+    assert [h["kind_id"] for h in by_body["hits"]] == ["Buyer"]
+    refused = client.get(
+        f"/api/v1/search?q={ID_NUMBER}", headers={"authorization": f"Bearer {own_key}"}
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["code"] == "personal_number_in_url"
     too_long = client.get(
         "/api/v1/search?q=" + "x" * 101, headers={"authorization": f"Bearer {own_key}"}
     )

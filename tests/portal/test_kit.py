@@ -95,3 +95,20 @@ def test_queries_that_name_a_buyer_are_masked_when_shown_back() -> None:
 def test_like_text_makes_wildcards_literal() -> None:
     assert like_text("a%b_c\\d") == "a\\%b\\_c\\\\d"
     assert like_text("MYMALL") == "MYMALL"
+
+
+@pytest.mark.parametrize(
+    ("text", "personal"),
+    [
+        ("410702199203150024", True),
+        ("13903731234", True),
+        ("+86-13903731234", True),
+        ("MYMALL202611110004", False),
+        ("46002026I000000778", False),
+        ("牧野", False),
+    ],
+)
+def test_personal_numbers_are_told_apart_from_document_numbers(text: str, personal: bool) -> None:
+    from opencbec.kit.mask import is_personal_number
+
+    assert is_personal_number(text) is personal

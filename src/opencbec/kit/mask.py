@@ -19,6 +19,11 @@ def is_phone(text: str) -> bool:
     return bool(_PHONE.match(text.strip()))
 
 
+def is_personal_number(text: str) -> bool:
+    """True for a whole ID number or phone: personal data, kept out of URLs and logs."""
+    return is_id_number(text) or is_phone(text)
+
+
 def mask_query(text: str) -> str:
     """Return a search query fit to show back: an ID number or phone masked, else as typed."""
     if is_id_number(text):

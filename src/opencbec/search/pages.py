@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from opencbec.errors import DomainError
+from opencbec.identity.rules import Principal
 from opencbec.kit.mask import mask_query
 from opencbec.webkit import (
     CurrentPrincipal,
@@ -14,6 +19,7 @@ from opencbec.webkit import (
     render,
     search_for,
     search_query,
+    search_query_in_url,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -23,12 +29,35 @@ router = APIRouter(include_in_schema=False)
 def search_page(
     request: Request, principal: CurrentPrincipal, session: DbSession, q: str = ""
 ) -> Response:
-    """Search documents, enterprises, goods and buyers the caller may see."""
+    """Search documents, enterprises, goods and buyers the caller may see (links and bookmarks;
+    an ID number or phone is refused in a URL)."""
+    return _search(request, principal, session, q, search_query_in_url)
+
+
+@router.post("/search", response_class=HTMLResponse)
+def search_form(
+    request: Request,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    q: Annotated[str, Form()] = "",
+) -> Response:
+    """Search from the forms: the query travels in the body, so a buyer's number stays out of
+    URLs, access logs and the browser's history."""
+    return _search(request, principal, session, q, search_query)
+
+
+def _search(
+    request: Request,
+    principal: Principal,
+    session: Session,
+    q: str,
+    check: Callable[[str], str],
+) -> Response:
     context: dict[str, object] = {"search_q": q[:200]}
     if not q.strip():  # an empty box is not a mistake: show the form and what it finds
         return render(request, "search/results.html", {**context, "groups": None})
     try:
-        query = search_query(q)
+        query = check(q)
     except DomainError as exc:
         return render(
             request,
