@@ -174,8 +174,19 @@ def test_the_manifest_names_the_planted_patterns(straight: Loaded) -> None:
     manifest = json.loads((straight.settings.var_dir / "demo" / "fraud-manifest.json").read_text())
     assert manifest["seed"] == SEED
     assert {p["pattern"] for p in manifest["patterns"]} == {
-        "split_order", "shared_buyer", "undervalued",
+        "split_order", "shared_buyer", "undervalued", "quota_elsewhere",
     }  # fmt: skip
+    elsewhere = next(p for p in manifest["patterns"] if p["pattern"] == "quota_elsewhere")
+    with straight.database.session(write=False) as session:
+        refused = session.scalars(
+            select(ClearanceDocument).where(
+                ClearanceDocument.kind == "inventory",
+                ClearanceDocument.order_no.in_(elsewhere["orders"]),
+            )
+        ).one()
+    # The platform's check passed it; customs, which sees the buyer's other purchases, refused it.
+    assert refused.status == "100"
+    assert "-621018" in (refused.status_info or ""), refused.status_info
     split = next(p for p in manifest["patterns"] if p["pattern"] == "split_order")
     with straight.database.session(write=False) as session:
         inventories = set(

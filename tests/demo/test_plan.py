@@ -63,7 +63,14 @@ def test_the_year_has_its_seasons_and_modes() -> None:
 def test_patterns_and_follow_ups_are_planted() -> None:
     planned = _plan(2025, "tiny")
     names = Counter(p["pattern"] for p in planned.patterns)
-    assert names == {"split_order": 1, "shared_buyer": 1, "undervalued": 1}
+    assert names == {"split_order": 1, "shared_buyer": 1, "undervalued": 1, "quota_elsewhere": 1}
+    elsewhere = next(p for p in planned.patterns if p["pattern"] == "quota_elsewhere")
+    [parcel] = [
+        p for day in planned.parcels.values() for p in day if p.pattern == "quota_elsewhere"
+    ]
+    assert [parcel.order_no] == elsewhere["orders"]
+    assert parcel.value < plan.SINGLE_LIMIT  # the platform's own check passes it
+    assert parcel.elsewhere + parcel.value > 26_000  # customs' national ledger does not
     split = next(p for p in planned.patterns if p["pattern"] == "split_order")
     orders = {p.order_no: p for day in planned.parcels.values() for p in day}
     values = [orders[str(n)].value for n in split["orders"]]  # type: ignore[attr-defined]

@@ -396,3 +396,31 @@ def test_follow_ups_naming_unknown_documents_are_refused(
     assert statuses(sim, "CEB626Message") == ["2", "100"]
     assert statuses(sim, "CEB712Message") == ["2", "100"]
     assert "NOSUCH" in receipts_of(sim, "CEB712Message")[-1].returnInfo
+
+
+def test_purchases_elsewhere_count_against_the_buyers_year(
+    make_sim: SimFactory, signer: ceb.SoftwareSigner
+) -> None:
+    """Customs' ledger is national: what the buyer bought through other platforms counts."""
+    sim = make_sim()
+    sim.record_purchases_elsewhere(BUYER.id_number, year=2026, amount=Decimal(25000), reference="X")
+    sim.record_purchases_elsewhere(  # the same reference again replaces, never adds
+        BUYER.id_number, year=2026, amount=Decimal(25500), reference="X"
+    )
+    sim.record_purchases_elsewhere(BUYER.id_number, year=2025, amount=Decimal(26000), reference="Y")
+    declare(sim, import_messages("SIM0020"), signer)  # 856.00 of goods: 25,500 + 856 > 26,000
+    sim.run_once()
+    assert statuses(sim, "CEB622Message") == ["2", "100"]
+    refusal = receipts_of(sim, "CEB622Message")[-1].returnInfo
+    assert "-621018" in refusal
+    assert "25500" in refusal  # last year's 26,000 is not this year's
+
+
+def test_purchases_elsewhere_under_the_limit_let_the_parcel_pass(
+    make_sim: SimFactory, signer: ceb.SoftwareSigner
+) -> None:
+    sim = make_sim()
+    sim.record_purchases_elsewhere(BUYER.id_number, year=2026, amount=Decimal(25000), reference="X")
+    declare(sim, import_messages("SIM0021"), signer)  # 25,000 + 856 stays under 26,000
+    sim.run_once()
+    assert statuses(sim, "CEB622Message")[-1] != "100"

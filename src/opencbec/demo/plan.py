@@ -84,7 +84,8 @@ class Parcel:
     area: str = ""  # 1210: the bonded warehouse
     flaw: str = ""  # payment_amount, missing_waybill: the platform's check stops the set
     follow_up: str = ""  # cancel, return
-    pattern: str = ""  # split_order, shared_buyer, undervalued
+    pattern: str = ""  # split_order, shared_buyer, undervalued, quota_elsewhere
+    elsewhere: Decimal = Decimal(0)  # the buyer's purchases this year that only customs sees
     declare: bool = True  # the last day's sets wait, ready, for their declarant
 
     @property
@@ -316,6 +317,7 @@ def plan_traffic(seed: int, scale: Scale, members: Sequence[Member]) -> Plan:
         _plant(d, plan, "split_order", _split_orders)
         _plant(d, plan, "shared_buyer", _shared_buyer)
         _plant(d, plan, "undervalued", _undervalued)
+        _plant(d, plan, "quota_elsewhere", _quota_elsewhere)
     last = plan.parcels.get(END, [])
     plan.parcels[END] = [_replace(p, declare=False) for p in last]
     return plan
@@ -352,6 +354,8 @@ _NOTES: Final = {
     "within days; the year's total passes CNY 26,000, so customs refuses the last ones",
     "shared_buyer": "one buyer id pays for parcels to many different consignees and addresses",
     "undervalued": "goods declared at about a tenth of the seller's filed price",
+    "quota_elsewhere": "a buyer who already spent most of the year's CNY 26,000 on other "
+    "platforms: the platform's check passes the parcel, customs refuses it (-621018)",
 }
 
 
@@ -387,6 +391,16 @@ def _shared_buyer(d: _Drawer, group: int) -> list[Parcel]:
             _pattern_import(d, day, lines, buyer=index, consignee=consignee, pattern="shared_buyer")
         )
     return out
+
+
+def _quota_elsewhere(d: _Drawer, group: int) -> list[Parcel]:
+    # A buyer of its own, with CNY 25,500 bought elsewhere this year before the parcel is sent.
+    index = d.scale.buyers + 4 * 10**6 + group
+    formula = IMPORT_GOODS[1]
+    day = dt.date(2026, 3, 9) + dt.timedelta(days=group)
+    lines = (Line(formula, Decimal(4), formula.price),)
+    parcel = _pattern_import(d, day, lines, buyer=index, pattern="quota_elsewhere")
+    return [_replace(parcel, elsewhere=Decimal(25500))]
 
 
 def _undervalued(d: _Drawer, group: int) -> list[Parcel]:

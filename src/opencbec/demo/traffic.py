@@ -231,6 +231,14 @@ class Traffic:
         """Send one day's traffic, commit it with its marker, then run the link and customs."""
         report = DayReport()
         parcels = self.plan.parcels.get(day, [])
+        for parcel in parcels:
+            if parcel.elsewhere:  # what this buyer bought through other platforms this year
+                self.simulator.record_purchases_elsewhere(
+                    plan_module.buyer(parcel.buyer).id_number,
+                    year=parcel.day.year,
+                    amount=parcel.elsewhere,
+                    reference=parcel.order_no,
+                )
         with self.database.session() as session:
             rates = tax_service.rate_table(session, on=dt.date.today())
             for serial, parcel in enumerate(parcels, start=1):

@@ -122,6 +122,19 @@ class Simulator:
         """Close the state file."""
         self.state.close()
 
+    def record_purchases_elsewhere(
+        self, id_number: str, *, year: int, amount: Decimal, reference: str
+    ) -> None:
+        """Count a buyer's purchases through other platforms or zones against their year.
+
+        Customs keeps one annual ledger per buyer across the country; a platform sees only its
+        own orders, so a parcel its check passes can still be refused (-621018) here. Recorded
+        again under the same reference, the amount is replaced, not added.
+        """
+        self.state.charge(
+            f"elsewhere:{reference}", buyer=rules.buyer_key(id_number), year=year, amount=amount
+        )
+
     # --- one pass ------------------------------------------------------------------------
 
     def run_once(self) -> Report:
