@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from opencbec.clearance import service
 from opencbec.clearance.models import ClearanceDocument, SetCheck
+from opencbec.clearance.service.preflight import _recheck_on_arrival
 from opencbec.demo import service as demo_service
 from opencbec.errors import InvalidInput, NotFound
 from opencbec.identity import service as identity_service
@@ -207,3 +208,36 @@ def test_the_request_that_completes_a_set_is_answered_without_reading_the_check_
     with statements_run(session) as run:
         assert service.kept_check(session, principal=seller, order_no="UP2026112700033").ready
     assert any("clearance_set_checks" in s for s in run)
+
+
+def test_an_arrival_learns_whether_its_set_is_complete_while_it_is_stored(
+    session: Session, seller: Principal
+) -> None:
+    order, payment, waybill, inventory = import_set_xml("UP2026112700041")
+    with statements_run(session) as run:
+        _upload(session, seller, [inventory, order, waybill])
+    # the kinds already held come with the lookup of each arrival: no count of its own
+    assert not [s for s in run if s.lstrip().startswith("SELECT count(DISTINCT")]
+    assert session.scalar(select(func.count()).where(SetCheck.order_no == "UP2026112700041")) == 0
+    _upload(session, seller, [payment])  # the fourth, whatever the order
+    assert service.kept_check(session, principal=seller, order_no="UP2026112700041").ready
+
+
+def test_the_set_hook_asks_the_database_when_the_arrival_did_not_say(
+    session: Session, seller: Principal
+) -> None:
+    _upload(session, seller, import_set_xml("UP2026112700042"))
+    session.execute(delete(SetCheck).where(SetCheck.order_no == "UP2026112700042"))
+    document = session.scalars(
+        select(ClearanceDocument).where(
+            ClearanceDocument.order_no == "UP2026112700042", ClearanceDocument.kind == "payment"
+        )
+    ).one()
+    with statements_run(session) as run:
+        _recheck_on_arrival(
+            session, seller, document, "changed"
+        )  # called outside storing: nothing was said
+    assert any(s.lstrip().startswith("SELECT count(DISTINCT") for s in run)
+    kept = session.scalar(select(SetCheck).where(SetCheck.order_no == "UP2026112700042"))
+    assert kept is not None
+    assert kept.ready

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final, TypeVar, cast
 
-from sqlalchemy import CursorResult, Table, bindparam, insert, select
+from sqlalchemy import CursorResult, Table, bindparam, distinct, func, insert, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -336,6 +336,9 @@ def status_label(status: str) -> str:
 # Built once: every stored document runs these, and building them costs more than running.
 # One round trip answers both questions a declared document raises: which document already holds
 # its guid, and which document already has its business key.
+# The four documents of an import set (order, payment, waybill, inventory: 三单/四单).
+IMPORT_SET_KINDS: Final = tuple(k.name for k in KINDS if k.set_member and k.direction == "import")
+_SET_KINDS_HELD: Final = "opencbec.clearance.set_kinds_held"
 _KNOWN: Final = select(
     select(DocumentVersion.document_id)
     .where(DocumentVersion.guid == bindparam("guid"))
@@ -348,6 +351,16 @@ _KNOWN: Final = select(
     )
     .scalar_subquery()
     .label("document_id"),
+    # For a member of an import set: how many of the set's other kinds are already held, so the
+    # pre-flight knows on arrival whether the set is complete without asking again.
+    select(func.count(distinct(ClearanceDocument.kind)))
+    .where(
+        ClearanceDocument.order_no == bindparam("set_order_no"),
+        ClearanceDocument.kind.in_(IMPORT_SET_KINDS),
+        ClearanceDocument.kind != bindparam("kind"),
+    )
+    .scalar_subquery()
+    .label("other_set_kinds"),
 )
 # Plain inserts: the unit of work's bookkeeping cost more than the rows (one row each, no cascade).
 _DOCUMENTS: Final = cast(Table, ClearanceDocument.__table__)
@@ -535,8 +548,10 @@ def _store(
     guid = str(head.guid)
     app_type = str(getattr(head, "appType", None) or "1")
     content = _jsonable(item)
-    guid_owner, document_id = session.execute(
-        _KNOWN, {"guid": guid, "kind": kind.name, "key": key}
+    order_no = getattr(head, "orderNo", None)
+    set_order_no = order_no if kind.name in IMPORT_SET_KINDS else None
+    guid_owner, document_id, other_set_kinds = session.execute(
+        _KNOWN, {"guid": guid, "kind": kind.name, "key": key, "set_order_no": set_order_no}
     ).one()
     if guid_owner is not None:
         owner = session.get(ClearanceDocument, guid_owner)
@@ -586,7 +601,7 @@ def _store(
             kind=kind.name,
             message_type=kind.message,
             business_key=key,
-            order_no=getattr(head, "orderNo", None),
+            order_no=order_no,
             guid=guid,
             version=1,
             status=_first_status(head, kind),
@@ -643,6 +658,8 @@ def _store(
         after=content,
         details={"business_key": key, "version": document.version, "guid": guid},
     )
+    if set_order_no:
+        session.info[_SET_KINDS_HELD] = (document.id, document.version, other_set_kinds + 1)
     _notify(session, principal, document, result)
     return Outcome(kind.name, key, result, document.id)
 
@@ -777,6 +794,15 @@ def apply_receipt(
     if applied:
         _notify(session, principal, document, f"status:{status}")
     return Outcome(kind, business_key, "applied" if applied else "ignored", document.id)
+
+
+def set_kinds_held(session: Session, document: ClearanceDocument) -> int | None:
+    """Return how many kinds of its import set are held now that `document` is stored, as found
+    while storing it, or None when that is not known (ask the database)."""
+    found = session.info.pop(_SET_KINDS_HELD, None)
+    if found is None or found[:2] != (document.id, document.version):
+        return None
+    return int(found[2])
 
 
 DocumentHook = Callable[[Session, Principal, ClearanceDocument, str], None]

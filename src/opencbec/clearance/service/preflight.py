@@ -22,9 +22,11 @@ from opencbec.clearance.rules_import import ImportSet, check_import_batch, missi
 from opencbec.clearance.service.documents import (
     BY_MESSAGE,
     BY_NAME,
+    IMPORT_SET_KINDS,
     KINDS,
     attach_row,
     register_document_hook,
+    set_kinds_held,
 )
 from opencbec.clearance.service.reference_cache import CodeTables, one_check
 from opencbec.enterprise import service as enterprise_service
@@ -216,9 +218,7 @@ _SET_DOCUMENTS: Final = select(ClearanceDocument).where(
     ClearanceDocument.kind.in_([k.name for k in KINDS if k.set_member]),
 )
 # The import set's kinds and their message types (order → CEB311 ...).
-_IMPORT_MEMBERS: Final = {
-    k.name: k.message[:6] for k in KINDS if k.set_member and k.direction == "import"
-}
+_IMPORT_MEMBERS: Final = {name: BY_NAME[name].message[:6] for name in IMPORT_SET_KINDS}
 _IMPORT_KINDS_PRESENT: Final = select(func.count(distinct(ClearanceDocument.kind))).where(
     ClearanceDocument.order_no == bindparam("order_no"),
     ClearanceDocument.kind.in_(list(_IMPORT_MEMBERS)),
@@ -437,7 +437,9 @@ def _recheck_on_arrival(
         return
     order_no = document.order_no
     if document.kind in _IMPORT_MEMBERS and order_no:
-        present = session.scalar(_IMPORT_KINDS_PRESENT, {"order_no": order_no})
+        present = set_kinds_held(session, document)
+        if present is None:
+            present = session.scalar(_IMPORT_KINDS_PRESENT, {"order_no": order_no})
         if (present or 0) < len(_IMPORT_MEMBERS):
             return  # `sets_not_ready` names what is missing; the check runs when all are in
     if document.kind == "export_waybill":  # joins its set through the inventory's logistics key
