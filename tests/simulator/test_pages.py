@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -22,6 +23,14 @@ from opencbec.web import create_app
 from tests.conftest import TestDatabase
 from tests.factories.identity import csrf_from, log_in, make_org, make_user
 from tests.simulator.conftest import import_messages
+
+
+def _put_in_outbox(outbox: Path, message: Any) -> None:
+    # Written whole, then renamed, as the link does: a running simulator thread must never read
+    # a half-written file (it once answered one with a format receipt, failing a test).
+    staged = outbox / f"{type(message).__name__}_{message.guid}.xml.tmp"
+    staged.write_bytes(ceb.encode(message))
+    staged.rename(outbox / staged.name.removesuffix(".tmp"))
 
 
 def _zone_client(session: Session, client: TestClient) -> None:
@@ -58,8 +67,7 @@ def test_the_zone_administration_runs_the_simulator_from_its_page(
     assert started.status_code == 303
     assert runner_of(app).running
     outbox = settings.var_dir / "exchange" / "outbox"
-    order = import_messages("SIMWEB01")[0]
-    (outbox / f"CEB311Message_{order.guid}.xml").write_bytes(ceb.encode(order))
+    _put_in_outbox(outbox, import_messages("SIMWEB01")[0])
     _wait(lambda: not list(outbox.iterdir()))
     _wait(lambda: runner_of(app).snapshot().answered.get("CEB312Message") == (1, 0))
     running = client.get("/simulator?lang=en").text
@@ -144,7 +152,7 @@ def test_a_failing_pass_is_reported_and_the_thread_keeps_going(tmp_path: Path) -
         inbox.write_bytes(b"")  # a file where the inbox should be: receipts cannot be written
         order = import_messages("SIMWEB02")[0]
         outbox = tmp_path / "exchange" / "outbox"
-        (outbox / f"CEB311Message_{order.guid}.xml").write_bytes(ceb.encode(order))
+        _put_in_outbox(outbox, order)
         _wait(lambda: runner.last_error is not None)
         assert "inbox" in str(runner.last_error)
         assert runner.running
