@@ -35,6 +35,11 @@ class ClearanceDocument(Base):
     content: Mapped[dict[str, Any]] = mapped_column(JSONType)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # Numbers other documents find this one by, kept beside the content so they are indexed:
+    # the logisticsNo its head names (an export waybill joins its set by the inventory's), and
+    # the invtNo customs assigned to an inventory (a tax bill names nothing else).
+    logistics_no: Mapped[str | None] = mapped_column(String(60), index=True)
+    invt_no: Mapped[str | None] = mapped_column(String(18), index=True)
 
 
 class DocumentVersion(Base):

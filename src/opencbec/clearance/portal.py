@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from opencbec.clearance import service
-from opencbec.clearance.models import ClearanceDocument, DocumentReceipt
+from opencbec.clearance.models import ClearanceDocument
 from opencbec.clearance.service.notices import (
     INVENTORY_KINDS,
     REJECTED,
@@ -321,17 +321,11 @@ def search_documents(session: Session, principal: Principal, query: str) -> list
         ClearanceDocument.order_no.like(like_text(query) + "%", escape=LIKE_ESCAPE),
         ClearanceDocument.business_key.like(f"%|{like_text(query)}%", escape=LIKE_ESCAPE),
     ]
-    # Looked up only for what has their form: receipts are many and their numbers are JSON.
+    # Looked up only for what has their form.
     if _GUID.match(upper):
         matches.append(ClearanceDocument.guid == upper)
     if _INVT_NO.match(upper):
-        matches.append(
-            ClearanceDocument.id.in_(
-                select(DocumentReceipt.document_id).where(
-                    DocumentReceipt.numbers["invtNo"].as_string() == upper
-                )
-            )
-        )
+        matches.append(ClearanceDocument.invt_no == upper)
     documents = session.scalars(
         select(ClearanceDocument)
         .where(

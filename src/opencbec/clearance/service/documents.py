@@ -610,6 +610,8 @@ def _store(
             content=content,
             created_at=now,
             updated_at=now,
+            logistics_no=_logistics_no(head),
+            invt_no=None,
         )
         result = "new"
     elif app_type == "2" or kind.issued_status:  # customs re-issues its documents whole
@@ -620,6 +622,7 @@ def _store(
         document.status_time = _first_status_time(head, kind)
         document.status_info = None
         document.updated_at = now
+        document.logistics_no = _logistics_no(head)
         result = "changed"
     else:
         raise Conflict(
@@ -662,6 +665,12 @@ def _store(
         session.info[_SET_KINDS_HELD] = (document.id, document.version, other_set_kinds + 1)
     _notify(session, principal, document, result)
     return Outcome(kind.name, key, result, document.id)
+
+
+def _logistics_no(head: Any) -> str | None:
+    # The logisticsNo a document's head names (indexed: other documents find it by this).
+    value = getattr(head, "logisticsNo", None)
+    return str(value)[:60] if value else None
 
 
 def _insert_new(
@@ -765,6 +774,9 @@ def apply_receipt(
     if document is not None and applied:
         document.status, document.status_time, document.status_info = status, return_time, info
         document.updated_at = utcnow()
+    invt_no = (numbers or {}).get("invtNo")
+    if document is not None and invt_no and document.invt_no != invt_no[:18]:
+        document.invt_no = invt_no[:18]  # customs' number is a fact, whatever the order of receipts
     session.add(
         DocumentReceipt(
             document_id=document.id if document else None,

@@ -444,11 +444,12 @@ def _recheck_on_arrival(
             return  # `sets_not_ready` names what is missing; the check runs when all are in
     if document.kind == "export_waybill":  # joins its set through the inventory's logistics key
         inventory = session.scalar(
-            select(ClearanceDocument).where(
+            select(ClearanceDocument)
+            .where(
+                ClearanceDocument.logistics_no == document.logistics_no,
                 ClearanceDocument.kind == "export_inventory",
-                ClearanceDocument.content["inventory_head"]["logisticsNo"].as_string()
-                == document.content.get("logisticsNo"),
             )
+            .limit(1)
         )
         order_no = inventory.order_no if inventory is not None else None
     if order_no:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from opencbec.clearance import service as clearance_service
-from opencbec.clearance.models import ClearanceDocument, DocumentReceipt
+from opencbec.clearance.models import ClearanceDocument
 from opencbec.customs.gateway import CustomsGateway, Probe
 from opencbec.customs.models import APPLIED, DEAD, IN, OUT, Exchange
 from opencbec.customs.service.common import FORMAT_RECEIPT, ISSUED, LINK_ACTOR, audit
@@ -95,10 +95,9 @@ def _issued_owner(
             # The inventory customs gave this number to (with the receipt that assigned it).
             taxed = session.execute(
                 select(ClearanceDocument.organisation_id, ClearanceDocument.order_no)
-                .join(DocumentReceipt, DocumentReceipt.document_id == ClearanceDocument.id)
                 .where(
+                    ClearanceDocument.invt_no == head.invtNo,
                     ClearanceDocument.kind == "inventory",
-                    DocumentReceipt.numbers["invtNo"].as_string() == head.invtNo,
                 )
                 .limit(1)
             ).first()
