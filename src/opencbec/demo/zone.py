@@ -190,17 +190,7 @@ def acting_principal(session: Session, org: Organisation) -> Principal:
     )
     if key is None:
         raise RuntimeError(f"organisation {org.code} has no demo ERP key")
-    return Principal(
-        organisation_id=org.id,
-        organisation_code=org.code,
-        organisation_name_zh=org.name_zh,
-        organisation_name_en=org.name_en,
-        roles=identity_service.roles_of(org),
-        department=None,
-        label=f"api-key:{key.prefix}",
-        api_key_id=key.id,
-        scopes=frozenset(key.scopes),
-    )
+    return identity_service.key_principal(org, key)
 
 
 def _file(

@@ -16,7 +16,6 @@ from opencbec.customs.models import APPLIED, DEAD, IN, OUT, Exchange
 from opencbec.customs.service.common import FORMAT_RECEIPT, ISSUED, LINK_ACTOR, audit
 from opencbec.errors import DomainError, NotFound
 from opencbec.identity import service as identity_service
-from opencbec.identity.models import Department
 from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import Bilingual
 from opencbec.kit.time import utcnow
@@ -44,15 +43,7 @@ def _system_principal(session: Session, organisation_id: int) -> Principal:
     org = identity_service.get_organisation(session, organisation_id)
     if org is None:
         raise NotFound()
-    return Principal(
-        organisation_id=org.id,
-        organisation_code=org.code,
-        organisation_name_zh=org.name_zh,
-        organisation_name_en=org.name_en,
-        roles=identity_service.roles_of(org),
-        department=Department(org.department) if org.department else None,
-        label=LINK_ACTOR.label,
-    )
+    return identity_service.organisation_principal(org, label=LINK_ACTOR.label)
 
 
 def _document(session: Session, kind: str, key: str) -> ClearanceDocument | None:

@@ -13,11 +13,11 @@ from opencbec.audit.service import Actor
 from opencbec.errors import Forbidden, NotFound, invalid
 from opencbec.identity.models import (
     ApiKey,
-    Department,
+    Organisation,
     snapshot,
 )
 from opencbec.identity.rules import SCOPES, Principal
-from opencbec.identity.service.organisations import get_organisation, roles_of
+from opencbec.identity.service.organisations import get_organisation, organisation_principal
 from opencbec.identity.service.users import _require_org_admin
 from opencbec.kit.i18n import Bilingual
 from opencbec.kit.ids import new_token, same, sha256_hex
@@ -185,14 +185,11 @@ def resolve_api_key(session: Session, *, token: str) -> Principal | None:
     org = get_organisation(session, key.organisation_id)
     if org is None or not org.is_active:
         return None
-    return Principal(
-        organisation_id=org.id,
-        organisation_code=org.code,
-        organisation_name_zh=org.name_zh,
-        organisation_name_en=org.name_en,
-        roles=roles_of(org),
-        department=Department(org.department) if org.department else None,
-        label=f"api-key:{key.prefix}",
-        api_key_id=key.id,
-        scopes=frozenset(key.scopes),
+    return key_principal(org, key)
+
+
+def key_principal(org: Organisation, key: ApiKey) -> Principal:
+    """Return the principal an API key of `org` acts as (its scopes, named by its prefix)."""
+    return organisation_principal(
+        org, label=f"api-key:{key.prefix}", api_key_id=key.id, scopes=frozenset(key.scopes)
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -112,6 +113,21 @@ def list_organisations(session: Session, *, principal: Principal) -> list[Organi
 def roles_of(org: Organisation) -> frozenset[OrgRole]:
     """Return the roles an organisation (loaded with roles) holds."""
     return frozenset(OrgRole(r.role) for r in org.roles)
+
+
+def organisation_principal(org: Organisation, *, label: str, **caller: Any) -> Principal:
+    """Return a principal acting for `org`: its code, names, roles and department, plus what
+    names the caller (`label`, and a user's or an API key's fields)."""
+    return Principal(
+        organisation_id=org.id,
+        organisation_code=org.code,
+        organisation_name_zh=org.name_zh,
+        organisation_name_en=org.name_en,
+        roles=roles_of(org),
+        department=Department(org.department) if org.department else None,
+        label=label,
+        **caller,
+    )
 
 
 def count_by_role(session: Session) -> list[tuple[OrgRole, int]]:

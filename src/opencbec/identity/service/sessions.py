@@ -13,13 +13,12 @@ from sqlalchemy.orm import Session
 from opencbec.audit import service as audit_service
 from opencbec.audit.service import Actor
 from opencbec.identity.models import (
-    Department,
     Organisation,
     User,
     WebSession,
 )
 from opencbec.identity.rules import Principal
-from opencbec.identity.service.organisations import get_organisation, roles_of
+from opencbec.identity.service.organisations import get_organisation, organisation_principal
 from opencbec.identity.service.users import (
     _password_matches,
     hash_password,
@@ -127,13 +126,8 @@ def principal_for_user(session: Session, user: User) -> Principal:
     """Return the principal of an interactive user."""
     org = get_organisation(session, user.organisation_id)
     assert org is not None
-    return Principal(
-        organisation_id=org.id,
-        organisation_code=org.code,
-        organisation_name_zh=org.name_zh,
-        organisation_name_en=org.name_en,
-        roles=roles_of(org),
-        department=Department(org.department) if org.department else None,
+    return organisation_principal(
+        org,
         label=user.username,
         user_id=user.id,
         display_name=user.display_name,
