@@ -56,6 +56,7 @@ from opencbec.clearance import service as clearance_service
 from opencbec.clearance.models import ClearanceDocument, DocumentVersion, SetCheck
 from opencbec.db import Database, build_engine
 from opencbec.demo import service as demo_service
+from opencbec.demo.sets import Party
 from opencbec.enterprise import service as enterprise_service
 from opencbec.identity import service as identity_service
 from opencbec.identity.models import User
@@ -74,14 +75,6 @@ API_SETS = 100
 # its waybill, the customs broker the inventory list (demo zone users).
 SENDERS = ("platform", "payment", "logistics", "broker")
 PARTIES = ("platform", "seller", "payment", "logistics", "broker", "warehouse")
-
-
-@dataclass(frozen=True, slots=True)
-class Party:
-    """An enterprise a set names: its customs code and name, as filed."""
-
-    code: str
-    name: str
 
 
 @dataclass(frozen=True, slots=True)
