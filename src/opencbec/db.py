@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, DateTime, Engine, MetaData, Numeric, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -89,6 +89,14 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
             return None
         assert isinstance(value, dt.datetime)
         return as_utc(value)
+
+
+def innermost_transaction(session: Session) -> SessionTransaction | None:
+    """Return the session's innermost open transaction: its savepoint, else its transaction.
+
+    What a session remembers between statements is tied to it, so a savepoint rolled back
+    takes what it wrote with it."""
+    return session.get_nested_transaction() or session.get_transaction()
 
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")

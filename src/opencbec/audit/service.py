@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction, make_transient_to_detached
 
 from opencbec.audit.models import AuditChainHead, AuditEntry
+from opencbec.db import innermost_transaction
 from opencbec.kit.i18n import Bilingual
 from opencbec.kit.time import utcnow
 
@@ -108,10 +109,6 @@ _MOVE_HEAD = (
 _HEAD_KEY = "opencbec.audit.chain_head"
 
 
-def _innermost(session: Session) -> SessionTransaction | None:
-    return session.get_nested_transaction() or session.get_transaction()
-
-
 def _remembered_head(session: Session) -> tuple[int, str] | None:
     """Return the head this session last wrote in its current transaction or savepoint, if any.
 
@@ -123,7 +120,7 @@ def _remembered_head(session: Session) -> tuple[int, str] | None:
     if remembered is None:
         return None
     transaction, seq, hash_ = remembered
-    if transaction.is_active and transaction is _innermost(session):
+    if transaction.is_active and transaction is innermost_transaction(session):
         return int(seq), str(hash_)
     return None
 
@@ -161,7 +158,7 @@ def _write(session: Session, entries: list[AuditEntry]) -> None:
         _INSERT_ENTRY, [{name: getattr(e, name) for name in _ENTRY_COLUMNS} for e in entries]
     )
     last = entries[-1]
-    session.info[_HEAD_KEY] = (_innermost(session), last.seq, last.hash)
+    session.info[_HEAD_KEY] = (innermost_transaction(session), last.seq, last.hash)
     # The rows are written; attach the objects as the loaded rows, as the unit of work would.
     for entry in entries:
         make_transient_to_detached(entry)
@@ -204,7 +201,7 @@ def record(
         _BATCH_KEY
     )
     if pending is not None:
-        pending.append((_innermost(session), entry))
+        pending.append((innermost_transaction(session), entry))
     else:
         _write(session, [entry])
     return entry

@@ -13,7 +13,7 @@ from typing import Any, Final, cast
 from sqlalchemy import Table, bindparam, distinct, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session
 
 from opencbec.clearance.models import ClearanceDocument, SetCheck
 from opencbec.clearance.rules import EnterpriseRole, Failure, PositiveListLine
@@ -29,6 +29,7 @@ from opencbec.clearance.service.documents import (
     set_kinds_held,
 )
 from opencbec.clearance.service.reference_cache import CodeTables, one_check
+from opencbec.db import innermost_transaction
 from opencbec.enterprise import service as enterprise_service
 from opencbec.errors import NotFound
 from opencbec.goods import service as goods_service
@@ -311,7 +312,7 @@ def _record(session: Session, result: Preflight) -> SetCheck:
     check = attach_row(session, SetCheck, {"id": check_id, **values})
     owners = frozenset(d.organisation_id for d in result.documents.values() if d is not None)
     session.info.setdefault(_WRITTEN_CHECKS, {})[result.order_no] = (
-        _innermost(session),
+        innermost_transaction(session),
         check,
         owners,
     )
@@ -324,10 +325,6 @@ def _record(session: Session, result: Preflight) -> SetCheck:
 _WRITTEN_CHECKS: Final = "opencbec.clearance.written_checks"
 
 
-def _innermost(session: Session) -> SessionTransaction | None:
-    return session.get_nested_transaction() or session.get_transaction()
-
-
 def _written_check(session: Session, principal: Principal, order_no: str) -> SetCheck | None:
     written = session.info.get(_WRITTEN_CHECKS, {}).get(order_no)
     if written is None:
@@ -336,7 +333,7 @@ def _written_check(session: Session, principal: Principal, order_no: str) -> Set
     if (
         transaction is None
         or not transaction.is_active
-        or transaction is not _innermost(session)
+        or transaction is not innermost_transaction(session)
         or principal.organisation_id not in owners
     ):
         return None  # written in a savepoint since ended, or another's set: read it
