@@ -486,3 +486,71 @@ def test_a_set_mended_before_it_was_declared_goes_to_customs_as_new_and_later_ch
     requeued = service.declare_set(session, principal=seller, order_no=order_no, envelope=envelope)
     assert [e.message_type for e in requeued] == ["CEB411Message"]
     assert ceb.decode(requeued[0].content).payment[0].payment_head.appType == "2"
+
+
+def test_a_document_refused_at_the_door_is_declared_again_as_new(
+    session: Session,
+    zone: dict[str, Principal],
+    envelope: service.Envelope,
+    folders: FolderExchange,
+) -> None:
+    """A submission refused with a negative status never entered customs: its correction goes
+    as new (appType 1), while a document customs accepted is corrected by a change (appType 2)."""
+    from tests.factories.clearance import import_set_corrections
+
+    order_no = "DOOR2026112700001"
+    seller = zone["seller"]
+    for data in import_set_xml(order_no):
+        clearance_service.ingest_message(session, principal=seller, data=data)
+    service.declare_set(session, principal=seller, order_no=order_no, envelope=envelope)
+    service.flush_outbox(session, gateway=folders)
+    outbox = folders.root / "outbox"
+    for name in sorted(os.listdir(outbox)):
+        status = "-304001" if name.startswith("CEB411") else "2"
+        receipt_name, receipt = receipt_for((outbox / name).read_bytes(), status)
+        _inbox(folders, receipt_name, receipt)
+        (outbox / name).unlink()
+    assert len(service.poll_inbox(session, gateway=folders).applied) == 4
+
+    for name, data in import_set_corrections(order_no):
+        if name in ("payment", "waybill"):
+            clearance_service.ingest_message(session, principal=seller, data=data)
+    requeued = service.declare_set(session, principal=seller, order_no=order_no, envelope=envelope)
+    sent = {e.message_type: ceb.decode(e.content) for e in requeued}
+    assert set(sent) == {"CEB411Message", "CEB511Message"}
+    assert sent["CEB411Message"].payment[0].payment_head.appType == "1"
+    assert sent["CEB511Message"].logistics[0].logistics_head.appType == "2"
+
+
+def test_customs_holds_a_document_once_accepted_or_while_an_answer_is_awaited(
+    session: Session, zone: dict[str, Principal], envelope: service.Envelope
+) -> None:
+    queued = service.declare_set(
+        session, principal=zone["seller"], order_no=IMPORT_READY, envelope=envelope
+    )
+    document_id = queued[0].document_id
+    assert document_id is not None
+    assert not service.customs_holds(session, document_id, set())
+    assert service.customs_holds(session, document_id, {1})  # sent, not answered yet
+
+    def answer(status: str, when: str) -> None:
+        session.add(
+            DocumentReceipt(
+                document_id=document_id,
+                kind="test",
+                business_key=str(document_id),
+                guid=str(uuid.uuid4()).upper(),
+                status=status,
+                return_time=when,
+                info=None,
+                applied=True,
+                received_at=utcnow(),
+            )
+        )
+        session.flush()
+
+    answer("-1", "20261127101010000")
+    assert not service.customs_holds(session, document_id, {1})  # refused at the door
+    assert service.customs_holds(session, document_id, {1, 2})  # the second still on its way
+    answer("2", "20261127101110000")
+    assert service.customs_holds(session, document_id, {1, 2})

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from opencbec.clearance import service as clearance_service
-from opencbec.clearance.models import ClearanceDocument
+from opencbec.clearance.models import ClearanceDocument, DocumentReceipt
 from opencbec.customs.gateway import CustomsGateway
 from opencbec.customs.models import DEAD, FAILED, OUT, QUEUED, WRITTEN, Exchange
 from opencbec.customs.service.common import LINK_ACTOR, MAX_ATTEMPTS, Envelope, audit, backoff
@@ -128,6 +128,25 @@ def declared_versions(session: Session, document_ids: Sequence[int]) -> dict[int
     return sent
 
 
+def customs_holds(session: Session, document_id: int, versions_sent: set[int]) -> bool:
+    """Return whether customs holds some version of this document, so a new one is a change.
+
+    Customs holds nothing of a document never sent, nor of one whose every submission was
+    refused at the door (a negative status: a format or E-port processing error, spec §4.2); a
+    correction of such a document is declared again as new (appType 1). A receipt of any other
+    status means customs has it. A submission not yet answered is assumed received, as before:
+    a change is what customs would accept if it was.
+    """
+    if not versions_sent:
+        return False
+    statuses = session.scalars(
+        select(DocumentReceipt.status).where(DocumentReceipt.document_id == document_id)
+    ).all()
+    if any(not status.startswith("-") for status in statuses):
+        return True
+    return len(statuses) < len(versions_sent)
+
+
 def _queue(
     session: Session,
     principal: Principal,
@@ -140,7 +159,9 @@ def _queue(
     versions_sent = declared_versions(session, [document.id]).get(document.id, set())
     if document.version in versions_sent:
         return None
-    message_type, guid, data = build_message(document, envelope, first_to_customs=not versions_sent)
+    message_type, guid, data = build_message(
+        document, envelope, first_to_customs=not customs_holds(session, document.id, versions_sent)
+    )
     exchange = Exchange(
         direction=OUT,
         message_type=message_type,
