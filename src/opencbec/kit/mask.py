@@ -33,20 +33,35 @@ def mask_query(text: str) -> str:
     return text
 
 
+def _mask_word(word: str) -> str:
+    return word[:1] + "*" * (len(word) - 1)
+
+
+def _is_han(char: str) -> bool:
+    return "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or char >= "\U00020000"
+
+
 def mask_name(name: str) -> str:
-    """Keep the first character of a name: 孙丽 -> 孙*, Alice Smith -> A****."""
-    clean = name.strip()
-    if not clean:
-        return ""
-    return clean[0] + "*" * max(1, min(len(clean) - 1, 4))
+    """Return a name with most letters hidden: 张*三, 张*, 欧**娜, J*** S****.
+
+    A name written in Chinese characters is one word whatever spaces were typed into it.
+    """
+    words = name.split()
+    if any(_is_han(c) for c in name):
+        joined = "".join(words)
+        if len(joined) <= 2:
+            return _mask_word(joined)
+        return joined[0] + "*" * (len(joined) - 2) + joined[-1]
+    return " ".join(_mask_word(word) for word in words)
 
 
 def mask_id_number(id_number: str) -> str:
-    """Keep the first 4 and last 4 characters of an ID number; short ones are fully masked."""
+    """Keep the first 4 and last 2 characters of an ID number (4107************15); one of 8
+    characters or fewer is fully masked, as its ends would tell most of it."""
     clean = id_number.strip()
     if len(clean) <= 8:
         return "*" * len(clean)
-    return clean[:4] + "*" * (len(clean) - 8) + clean[-4:]
+    return clean[:4] + "*" * (len(clean) - 6) + clean[-2:]
 
 
 def mask_phone(phone: str) -> str:

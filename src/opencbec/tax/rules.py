@@ -341,33 +341,6 @@ def name_hash(name: str) -> str:
     return hashlib.sha256(normalise_name(name).encode()).hexdigest()
 
 
-def mask_id_number(number: str) -> str:
-    """Return an ID number with all but the first four and last two characters hidden."""
-    return number[:4] + "*" * max(len(number) - 6, 0) + number[-2:]
-
-
-def _mask_word(word: str) -> str:
-    return word[:1] + "*" * (len(word) - 1)
-
-
-def _is_han(char: str) -> bool:
-    return "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or char >= "\U00020000"
-
-
-def mask_name(name: str) -> str:
-    """Return a name with most letters hidden: 张*三, 张*, 欧**娜, J*** S****.
-
-    A name written in Chinese characters is one word whatever spaces were typed into it.
-    """
-    words = name.split()
-    if any(_is_han(c) for c in name):
-        joined = "".join(words)
-        if len(joined) <= 2:
-            return _mask_word(joined)
-        return joined[0] + "*" * (len(joined) - 2) + joined[-1]
-    return " ".join(_mask_word(word) for word in words)
-
-
 def check_lookup(id_number: str, name: str) -> tuple[str, str]:
     """Return the ID number (upper case) and name of a quota lookup, or name every field at fault.
 

@@ -14,13 +14,12 @@ from sqlalchemy.orm import Session
 from opencbec.errors import DomainError
 from opencbec.kit.i18n import Bilingual
 from opencbec.kit.ids import keyed_digest
+from opencbec.kit.mask import mask_id_number, mask_name
 from opencbec.kit.time import CHINA_STANDARD_TIME
 from opencbec.tax.models import QuotaAccount, QuotaEntry, QuotaLookup
 from opencbec.tax.rules import (
     ANNUAL_LIMIT,
     check_lookup,
-    mask_id_number,
-    mask_name,
     name_hash,
     retry_after,
     round_cent,
