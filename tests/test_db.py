@@ -8,9 +8,25 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Column, Connection, Engine, Integer, MetaData, Table, func, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from opencbec.db import Money, UTCDateTime
+from opencbec.db import JSONType, Money, Prepared, UTCDateTime
 from opencbec.kit.money import MoneyError
 from opencbec.migrate import current_revision, differences, head_revision
 
@@ -98,3 +114,115 @@ def test_sqlite_pragmas(engine: Engine) -> None:
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+@pytest.fixture
+def parcels(connection: Connection) -> Table:
+    table = Table(
+        "test_prepared_parcels",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("code", String(20), nullable=False, unique=True),
+        Column("kind", String(10), nullable=False),
+        Column("amount", Money()),
+        Column("at", UTCDateTime()),
+        Column("content", JSONType),
+    )
+    table.create(connection)
+    return table
+
+
+def _values(table: Table) -> dict[str, object]:
+    return {c.name: bindparam(c.name, type_=c.type) for c in table.c if c.name != "id"}
+
+
+def test_prepared_statements_convert_values_as_core_does(
+    connection: Connection, parcels: Table
+) -> None:
+    """Money, UTC times and JSON go in and come back as Core would write and read them."""
+    moment = dt.datetime(2026, 11, 11, 8, 0, 1, 123456, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    content = {"orderNo": "订单 1", "lines": [{"price": "12.50"}], "none": None}
+    add = Prepared(insert(parcels).values(_values(parcels)).returning(parcels.c.id))
+    find = Prepared(
+        select(parcels.c.amount, parcels.c.at, parcels.c.content, parcels.c.kind).where(
+            parcels.c.code == bindparam("code"),
+            parcels.c.kind.in_([literal("order"), literal("payment")]),  # constants kept
+        )
+    )
+    with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+        row = {"code": "A", "kind": "order", "amount": Decimal("12.34567"), "at": moment}
+        ((new_id,),) = add.rows(session, {**row, "content": content})
+        assert isinstance(new_id, int)
+        assert find.rows(session, {"code": "A"}) == [
+            (Decimal("12.34567"), moment, content, "order")
+        ]
+        assert find.rows(session, {"code": "B"}) == []
+        # What Core reads back from the row the prepared insert wrote is the same.
+        core = connection.execute(
+            select(parcels.c.amount, parcels.c.at, parcels.c.content).where(parcels.c.id == new_id)
+        ).one()
+        assert tuple(core) == (Decimal("12.34567"), moment, content)
+        # And a row Core wrote reads the same through the prepared select.
+        connection.execute(insert(parcels), [{**row, "code": "C", "content": content}])
+        assert find.rows(session, {"code": "C"}) == [
+            (Decimal("12.34567"), moment, content, "order")
+        ]
+        # A constant of the statement is applied: a payment is not an inventory.
+        connection.execute(insert(parcels), [{**row, "code": "D", "kind": "inventory"}])
+        assert find.rows(session, {"code": "D"}) == []
+
+
+def test_prepared_statements_refuse_bad_values_and_report_errors_as_sqlalchemy(
+    connection: Connection, parcels: Table
+) -> None:
+    add = Prepared(insert(parcels).values(_values(parcels)))
+    row = {"code": "A", "kind": "order", "amount": Decimal(1), "at": None, "content": None}
+    with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+        with pytest.raises(Exception, match="decimal places"):  # the type's own check runs
+            add.count(session, [{**row, "amount": Decimal("0.123456")}])
+        with pytest.raises(Exception, match="naive"):
+            add.count(session, [{**row, "at": dt.datetime(2026, 1, 1)}])
+        with pytest.raises(KeyError, match="kind"):  # every value must be named: no defaults
+            add.count(session, [{k: v for k, v in row.items() if k != "kind"}])
+        with session.begin_nested():
+            assert add.count(session, [row, {**row, "code": "B"}]) == 2
+        with pytest.raises(IntegrityError), session.begin_nested():
+            add.count(session, [row])  # the code is unique
+        assert session.scalar(select(func.count()).select_from(parcels)) == 2
+
+
+def test_prepared_statements_count_changed_rows_and_are_seen_by_cursor_events(
+    connection: Connection, parcels: Table
+) -> None:
+    from tests.statements import statements_run
+
+    connection.execute(
+        insert(parcels),
+        [{"code": c, "kind": "order", "amount": Decimal(1)} for c in ("A", "B", "C")],
+    )
+    rename = Prepared(
+        update(parcels)
+        .where(parcels.c.code == bindparam("old"), parcels.c.kind == "order")
+        .values(code=bindparam("new"))
+    )
+    with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+        with statements_run(session) as seen:
+            assert rename.count(session, [{"old": "A", "new": "A2"}]) == 1
+            assert rename.count(session, [{"old": "Z", "new": "Z2"}]) == 0
+            assert (
+                rename.count(session, [{"old": "B", "new": "B2"}, {"old": "C", "new": "C2"}]) == 2
+            )
+        updates = [s for s in seen if not s.startswith("SAVEPOINT")]
+        assert len(updates) == 3
+        assert all(s.startswith("UPDATE test_prepared_parcels") for s in updates)
+
+
+def test_prepared_statements_refuse_expanding_parameters(
+    connection: Connection, parcels: Table
+) -> None:
+    listed = Prepared(select(parcels.c.id).where(parcels.c.kind.in_(["order", "payment"])))
+    with (
+        Session(bind=connection, join_transaction_mode="create_savepoint") as session,
+        pytest.raises(ValueError, match="expanding"),
+    ):
+        listed.rows(session, {})

@@ -8,17 +8,21 @@ writers queue instead of failing); PostgreSQL is chosen by URL alone.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import JSON, BigInteger, DateTime, Engine, MetaData, Numeric, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.engine import Connection, Dialect, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.selectable import ReturnsRows
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from opencbec.kit.money import SCALE, from_minor_units, parse_money, to_minor_units
@@ -97,6 +101,133 @@ def innermost_transaction(session: Session) -> SessionTransaction | None:
     What a session remembers between statements is tied to it, so a savepoint rolled back
     takes what it wrote with it."""
     return session.get_nested_transaction() or session.get_transaction()
+
+
+_Processor = Callable[[Any], Any] | None
+
+
+class _Compiled:
+    """A statement as one dialect runs it: its SQL text, its parameters in order, its processors."""
+
+    __slots__ = ("_results", "binds", "constants", "dialect", "positional", "result_types", "sql")
+
+    def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
+        compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
+        self.sql: str = compiled.string
+        names = set(compiled.bind_names.values())
+        self.constants: dict[str, Any] = {}
+        processors: dict[str, _Processor] = {}
+        for bind, name in compiled.bind_names.items():
+            if bind.expanding or bind.literal_execute:
+                raise ValueError(f"{name}: a prepared statement takes no expanding parameter")
+            if not bind.required:
+                self.constants[name] = bind.effective_value
+            processors[name] = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        # Positional drivers (SQLite) take the parameters in the order the text names them.
+        order: Sequence[str] = compiled.positiontup or [] if compiled.positional else sorted(names)
+        self.positional = bool(compiled.positional)
+        self.binds: tuple[tuple[str, _Processor], ...] = tuple((n, processors[n]) for n in order)
+        self.dialect = dialect
+        self.result_types: tuple[TypeEngine[Any], ...] = (
+            tuple(c.type.dialect_impl(dialect) for c in statement.exported_columns)
+            if isinstance(statement, ReturnsRows)
+            else ()
+        )
+        self._results: dict[tuple[Any, ...], tuple[_Processor, ...]] = {}
+
+    def results(self, description: Sequence[Sequence[Any]]) -> tuple[_Processor, ...]:
+        # A driver may answer with its own column types (PostgreSQL's numeric or float8): the
+        # processors depend on them, so they are set up for each set of types met.
+        codes = tuple(d[1] for d in description)
+        found = self._results.get(codes)
+        if found is None:
+            found = self._results[codes] = tuple(
+                t.result_processor(self.dialect, code)
+                for t, code in zip(self.result_types, codes, strict=True)
+            )
+        return found
+
+    def parameters(self, given: Mapping[str, Any]) -> Any:
+        values = {**self.constants, **given} if self.constants else given
+        processed = [
+            (name, values[name] if process is None else process(values[name]))
+            for name, process in self.binds
+        ]
+        return tuple(v for _, v in processed) if self.positional else dict(processed)
+
+
+class Prepared:
+    """A Core statement compiled once per dialect and run straight on the session's connection.
+
+    For the few statements every stored document runs: SQLAlchemy's per-execution work (cache
+    lookup, parameter construction, result set-up) costs several times the database's own work
+    on these one-row statements. Column types still convert parameters and results, errors come
+    as SQLAlchemy's, and the engine's cursor events still see each statement (tests count them).
+    The statement must name every value it needs: no column defaults run, and expanding IN
+    parameters are refused (write `column.in_([literal(v), ...])` for a fixed list).
+    """
+
+    __slots__ = ("_by_dialect", "statement")
+
+    def __init__(self, statement: ClauseElement) -> None:
+        self.statement = statement
+        self._by_dialect: dict[tuple[Any, ...], _Compiled] = {}
+
+    def _compiled(self, dialect: Dialect) -> _Compiled:
+        key = (type(dialect), dialect.paramstyle, dialect.server_version_info)
+        found = self._by_dialect.get(key)
+        if found is None:
+            found = self._by_dialect[key] = _Compiled(self.statement, dialect)
+        return found
+
+    def rows(self, session: Session, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """Run the statement with `params` in the session's transaction; return its rows."""
+        connection = session.connection()
+        return _run(connection, self._compiled(connection.dialect), [params])[0]
+
+    def count(self, session: Session, params: Sequence[Mapping[str, Any]]) -> int:
+        """Run the statement once for each parameter set (one executemany); return the rows
+        it changed."""
+        connection = session.connection()
+        return _run(connection, self._compiled(connection.dialect), params)[1]
+
+
+def _run(
+    connection: Connection, compiled: _Compiled, params: Sequence[Mapping[str, Any]]
+) -> tuple[list[tuple[Any, ...]], int]:
+    dialect = connection.dialect
+    many = len(params) != 1
+    parameters = [compiled.parameters(p) for p in params]
+    arguments = parameters if many else parameters[0]
+    cursor = connection.connection.cursor()
+    observed = bool(connection.dispatch.before_cursor_execute)
+    try:
+        if observed:
+            connection.dispatch.before_cursor_execute(
+                connection, cursor, compiled.sql, arguments, None, many
+            )
+        if many:
+            cursor.executemany(compiled.sql, arguments)
+        else:
+            cursor.execute(compiled.sql, arguments)
+        if observed:
+            connection.dispatch.after_cursor_execute(
+                connection, cursor, compiled.sql, arguments, None, many
+            )
+        if not compiled.result_types:
+            return [], int(cursor.rowcount)
+        processors = compiled.results(cursor.description)
+        rows = [
+            tuple(v if p is None else p(v) for v, p in zip(row, processors, strict=True))
+            for row in cursor.fetchall()
+        ]
+        return rows, len(rows)
+    except dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(
+            compiled.sql, arguments, exc, dialect.loaded_dbapi.Error, dialect=dialect
+        ) from exc
+    finally:
+        cursor.close()
 
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
