@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from opencbec.db import JSONType, Money, Prepared, UTCDateTime
+from opencbec.db import JSONType, Money, Prepared, UTCDateTime, insert_columns
 from opencbec.kit.money import MoneyError
 from opencbec.migrate import current_revision, differences, head_revision
 
@@ -132,17 +132,13 @@ def parcels(connection: Connection) -> Table:
     return table
 
 
-def _values(table: Table) -> dict[str, object]:
-    return {c.name: bindparam(c.name, type_=c.type) for c in table.c if c.name != "id"}
-
-
 def test_prepared_statements_convert_values_as_core_does(
     connection: Connection, parcels: Table
 ) -> None:
     """Money, UTC times and JSON go in and come back as Core would write and read them."""
     moment = dt.datetime(2026, 11, 11, 8, 0, 1, 123456, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     content = {"orderNo": "订单 1", "lines": [{"price": "12.50"}], "none": None}
-    add = Prepared(insert(parcels).values(_values(parcels)).returning(parcels.c.id))
+    add = Prepared(insert_columns(parcels, generated=("id",)).returning(parcels.c.id))
     find = Prepared(
         select(parcels.c.amount, parcels.c.at, parcels.c.content, parcels.c.kind).where(
             parcels.c.code == bindparam("code"),
@@ -175,7 +171,7 @@ def test_prepared_statements_convert_values_as_core_does(
 def test_prepared_statements_refuse_bad_values_and_report_errors_as_sqlalchemy(
     connection: Connection, parcels: Table
 ) -> None:
-    add = Prepared(insert(parcels).values(_values(parcels)))
+    add = Prepared(insert_columns(parcels, generated=("id",)))
     row = {"code": "A", "kind": "order", "amount": Decimal(1), "at": None, "content": None}
     with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
         with pytest.raises(Exception, match="decimal places"):  # the type's own check runs

@@ -14,7 +14,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import JSON, BigInteger, DateTime, Engine, MetaData, Numeric, create_engine, event
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Engine,
+    Insert,
+    MetaData,
+    Numeric,
+    Table,
+    bindparam,
+    create_engine,
+    event,
+    insert,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.exc import DBAPIError
@@ -190,6 +203,14 @@ class Prepared:
         it changed."""
         connection = session.connection()
         return _run(connection, self._compiled(connection.dialect), params)[1]
+
+
+def insert_columns(table: Table, *, generated: tuple[str, ...] = ()) -> Insert:
+    """Return an INSERT into `table` taking every column but the `generated` ones as a parameter
+    of its own name (the form a Prepared insert needs: every value named, no default run)."""
+    return insert(table).values(
+        {c.name: bindparam(c.name, type_=c.type) for c in table.c if c.name not in generated}
+    )
 
 
 def _run(

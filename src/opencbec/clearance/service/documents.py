@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final, TypeVar, cast
 
-from sqlalchemy import CursorResult, Table, bindparam, distinct, func, insert, select
+from sqlalchemy import Table, bindparam, distinct, func, insert, literal, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from opencbec.audit import service as audit_service
 from opencbec.clearance.models import ClearanceDocument, DocumentReceipt, DocumentVersion
-from opencbec.db import Base
+from opencbec.db import Base, Prepared, insert_columns
 from opencbec.errors import Conflict, FieldError, InvalidInput, NotFound
 from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import N_, Bilingual
@@ -339,44 +339,46 @@ def status_label(status: str) -> str:
 # The four documents of an import set (order, payment, waybill, inventory: 三单/四单).
 IMPORT_SET_KINDS: Final = tuple(k.name for k in KINDS if k.set_member and k.direction == "import")
 _SET_KINDS_HELD: Final = "opencbec.clearance.set_kinds_held"
-_KNOWN: Final = select(
-    select(DocumentVersion.document_id)
-    .where(DocumentVersion.guid == bindparam("guid"))
-    .scalar_subquery()
-    .label("guid_owner"),
-    select(ClearanceDocument.id)
-    .where(
-        ClearanceDocument.kind == bindparam("kind"),
-        ClearanceDocument.business_key == bindparam("key"),
+_KNOWN: Final = Prepared(
+    select(
+        select(DocumentVersion.document_id)
+        .where(DocumentVersion.guid == bindparam("guid"))
+        .scalar_subquery()
+        .label("guid_owner"),
+        select(ClearanceDocument.id)
+        .where(
+            ClearanceDocument.kind == bindparam("kind"),
+            ClearanceDocument.business_key == bindparam("key"),
+        )
+        .scalar_subquery()
+        .label("document_id"),
+        # For a member of an import set: how many of the set's other kinds are already held, so the
+        # pre-flight knows on arrival whether the set is complete without asking again.
+        select(func.count(distinct(ClearanceDocument.kind)))
+        .where(
+            ClearanceDocument.order_no == bindparam("set_order_no"),
+            ClearanceDocument.kind.in_([literal(k) for k in IMPORT_SET_KINDS]),
+            ClearanceDocument.kind != bindparam("kind"),
+        )
+        .scalar_subquery()
+        .label("other_set_kinds"),
     )
-    .scalar_subquery()
-    .label("document_id"),
-    # For a member of an import set: how many of the set's other kinds are already held, so the
-    # pre-flight knows on arrival whether the set is complete without asking again.
-    select(func.count(distinct(ClearanceDocument.kind)))
-    .where(
-        ClearanceDocument.order_no == bindparam("set_order_no"),
-        ClearanceDocument.kind.in_(IMPORT_SET_KINDS),
-        ClearanceDocument.kind != bindparam("kind"),
-    )
-    .scalar_subquery()
-    .label("other_set_kinds"),
 )
-# Plain inserts: the unit of work's bookkeeping cost more than the rows (one row each, no cascade).
+# Plain inserts, prepared: the unit of work's bookkeeping cost more than the rows (one row each,
+# no cascade), and Core's per-execution work more than the database's.
 _DOCUMENTS: Final = cast(Table, ClearanceDocument.__table__)
 _VERSIONS: Final = cast(Table, DocumentVersion.__table__)
-_INSERT_DOCUMENT: Final = insert(_DOCUMENTS)
-_INSERT_VERSION: Final = insert(_VERSIONS)
+_INSERT_DOCUMENT: Final = Prepared(
+    insert_columns(_DOCUMENTS, generated=("id",)).returning(_DOCUMENTS.c.id)
+)
+_INSERT_VERSION: Final = Prepared(insert_columns(_VERSIONS, generated=("id",)))
 _VERSION_FIELDS: Final = ("version", "guid", "app_type", "content", "message_guid", "received_at")
 # PostgreSQL: a new document and its first version in one round trip (the version's guid, content
 # and number are the document's own).
 _NEW_DOCUMENT: Final = (
-    insert(_DOCUMENTS)
-    .values({c.name: bindparam(c.name, type_=c.type) for c in _DOCUMENTS.c if c.name != "id"})
-    .returning(_DOCUMENTS.c.id)
-    .cte("new_document")
+    insert_columns(_DOCUMENTS, generated=("id",)).returning(_DOCUMENTS.c.id).cte("new_document")
 )
-_INSERT_WITH_FIRST_VERSION: Final = (
+_INSERT_WITH_FIRST_VERSION: Final = Prepared(
     insert(_VERSIONS)
     .from_select(
         ["document_id", *_VERSION_FIELDS],
@@ -550,9 +552,9 @@ def _store(
     content = _jsonable(item)
     order_no = getattr(head, "orderNo", None)
     set_order_no = order_no if kind.name in IMPORT_SET_KINDS else None
-    guid_owner, document_id, other_set_kinds = session.execute(
-        _KNOWN, {"guid": guid, "kind": kind.name, "key": key, "set_order_no": set_order_no}
-    ).one()
+    ((guid_owner, document_id, other_set_kinds),) = _KNOWN.rows(
+        session, {"guid": guid, "kind": kind.name, "key": key, "set_order_no": set_order_no}
+    )
     if guid_owner is not None:
         owner = session.get(ClearanceDocument, guid_owner)
         if owner is None or owner.organisation_id != principal.organisation_id:
@@ -639,17 +641,19 @@ def _store(
             ],
         )
     if result == "changed":
-        session.execute(
-            _INSERT_VERSION,
-            {
-                "document_id": document.id,
-                "version": document.version,
-                "guid": guid,
-                "app_type": app_type,
-                "content": content,
-                "message_guid": message_guid,
-                "received_at": now,
-            },
+        _INSERT_VERSION.count(
+            session,
+            [
+                {
+                    "document_id": document.id,
+                    "version": document.version,
+                    "guid": guid,
+                    "app_type": app_type,
+                    "content": content,
+                    "message_guid": message_guid,
+                    "received_at": now,
+                }
+            ],
         )  # the document's own update is flushed by the audit row's
     audit_service.record(
         session,
@@ -680,13 +684,11 @@ def _insert_new(
     # document's, `first_version` holds the rest.
     params = {**values, **first_version}
     if session.get_bind().dialect.name == "postgresql":
-        document_id = int(session.execute(_INSERT_WITH_FIRST_VERSION, params).scalar_one())
+        ((document_id,),) = _INSERT_WITH_FIRST_VERSION.rows(session, params)
     else:
-        inserted = cast("CursorResult[Any]", session.execute(_INSERT_DOCUMENT, values))
-        (document_id,) = cast("tuple[int]", inserted.inserted_primary_key)
-        session.execute(
-            _INSERT_VERSION,
-            {"document_id": document_id, **{n: params[n] for n in _VERSION_FIELDS}},
+        ((document_id,),) = _INSERT_DOCUMENT.rows(session, values)
+        _INSERT_VERSION.count(
+            session, [{"document_id": document_id, **{n: params[n] for n in _VERSION_FIELDS}}]
         )
     return attach_row(session, ClearanceDocument, {"id": document_id, **values})
 
