@@ -9,7 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from opencbec.kit.money import Money, MoneyError, from_minor_units, parse_money, to_minor_units
+from opencbec.kit.money import (
+    Money,
+    MoneyError,
+    from_minor_units,
+    lines_total,
+    parse_money,
+    stored_amount,
+    to_minor_units,
+)
 
 
 class Priced(BaseModel):
@@ -73,3 +81,38 @@ def test_api_type_takes_strings_and_gives_strings() -> None:
         Priced.model_validate({"amount": "0.0000001"})
     schema = Priced.model_json_schema()
     assert schema["properties"]["amount"]["type"] == "string"
+
+
+@pytest.mark.parametrize(
+    ("stored", "amount"),
+    [
+        ("12.50", Decimal("12.50")),
+        (Decimal("3"), Decimal("3")),
+        (None, Decimal(0)),
+        ("", Decimal(0)),
+        ("twelve", Decimal(0)),
+        ("NaN", Decimal(0)),
+        ("Infinity", Decimal(0)),
+        ("1e400", Decimal(0)),
+        (1.5, Decimal(0)),
+        (True, Decimal(0)),
+        ([], Decimal(0)),
+        ("0.000001", Decimal(0)),
+    ],
+)
+def test_a_stored_amount_reads_back_or_counts_as_zero(stored: object, amount: Decimal) -> None:
+    assert stored_amount(stored) == amount
+
+
+def test_lines_total_sums_the_field_of_every_line_and_skips_the_malformed() -> None:
+    lines = [
+        {"totalPrice": "10.50"},
+        {"totalPrice": "x"},
+        "not a line",
+        {"qty": "2"},
+        {"totalPrice": 4},
+    ]
+    assert lines_total(lines) == Decimal("14.50")
+    assert lines_total([{"qty": "2"}, {"qty": "3"}], "qty") == 5
+    assert lines_total(None) == 0
+    assert lines_total({"totalPrice": "1"}) == 0

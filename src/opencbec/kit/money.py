@@ -99,3 +99,26 @@ Money = Annotated[
     ),
 ]
 """Strict money type for API schemas: decimal strings in, decimal strings out."""
+
+
+def stored_amount(value: object) -> Decimal:
+    """Return an amount read back from a stored message; missing or malformed counts as zero.
+
+    For read-side sums over documents that were checked when they arrived: one bad value must
+    not take a whole page down.
+    """
+    if value is None:
+        return Decimal(0)
+    try:
+        return parse_money(value)
+    except MoneyError:
+        return Decimal(0)
+
+
+def lines_total(lines: object, field: str = "totalPrice") -> Decimal:
+    """Return the sum of `field` over a stored message's goods lines (see stored_amount)."""
+    if not isinstance(lines, list):
+        return Decimal(0)
+    return sum(
+        (stored_amount(line.get(field)) for line in lines if isinstance(line, dict)), Decimal(0)
+    )
