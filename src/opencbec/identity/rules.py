@@ -74,6 +74,19 @@ SCOPES: Final[Mapping[str, Bilingual]] = {
         "Read your declared documents and receipts", "读取本单位申报单证和回执"
     ),
     "clearance:write": Bilingual("Declare documents and apply receipts", "申报单证、接收回执"),
+    "tax:read": Bilingual(
+        "Read export refund candidates and import tax bills you may see",
+        "读取有权查看的出口退税候选和进口税单",
+    ),
+    "finance:read": Bilingual(
+        "Read export collections you may see (a bank: its clients')",
+        "读取有权查看的出口收款（银行：其客户的）",
+    ),
+    "logistics:read": Bilingual("Read the zone's parcels by carrier", "读取综试区按承运企业的包裹"),
+    "warehousing:read": Bilingual(
+        "Read bonded inventories you may see (a warehouse: its own)",
+        "读取有权查看的保税清单（仓库：本仓库的）",
+    ),
 }
 """Every scope an API key may carry. Later domains add theirs here."""
 
