@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from opencbec.demo import loader, plan
+from opencbec.demo import loader, plan, zone
+from opencbec.demo import service as demo_service
 from opencbec.identity.models import OrgRole
 
 
@@ -83,3 +84,15 @@ def test_patterns_and_follow_ups_are_planted() -> None:
     assert flaws["payment_amount"] >= 1
     assert flaws["missing_waybill"] >= 1
     assert all(not p.declare for p in planned.parcels.get(plan.END, []))
+
+
+def test_bonded_goods_go_to_the_fixed_warehouse_and_every_bank_has_clients() -> None:
+    planned = _plan(2025)
+    bonded = [p for day in planned.parcels.values() for p in day if p.mode == "1210"]
+    assert bonded
+    assert {p.area for p in bonded} == {plan.BONDED_AREA}
+    assert not any(p.area for day in planned.parcels.values() for p in day if p.mode != "1210")
+    members = loader.members_of(plan.SCALES["small"], 2025)
+    banks = Counter(zone.bank_of(m) for m in members if m.kind == "seller")
+    assert set(banks) == set(zone.BANK_NAMES)  # the demo bank's login among them
+    assert zone.BANK_NAMES[0] == demo_service.DEMO_BANK

@@ -43,7 +43,7 @@ audit_service.describe_actions(
 MARKER: Final = "demo.zone"
 DEFAULT_SEED: Final = 2025
 # The fixed demo's organisations that take part in the traffic, by login.
-FIXED_PARTIES: Final = ("platform", "seller", "payment", "logistics")
+FIXED_PARTIES: Final = ("platform", "seller", "payment", "logistics", "warehouse")
 Progress = Callable[[int, int], None]  # (parcels done, parcels planned)
 
 
@@ -260,6 +260,7 @@ def _actors(session: Session, members: list[zone.Member]) -> Actors:
         "seller": sets.DEMO_EBC,
         "payment": sets.DEMO_PAY,
         "logistics": sets.DEMO_LOGISTICS,
+        "warehouse": sets.DEMO_WAREHOUSE,
     }
     for login in FIXED_PARTIES:
         user = session.scalar(select(User).where(User.username == login))

@@ -173,6 +173,10 @@ DEMO_ORGS: tuple[DemoOrg, ...] = (
 )
 
 
+# The demo bank by the name enterprises file their accounts under: they are its clients.
+DEMO_BANK = next(org.name_zh for org in DEMO_ORGS if org.username == "bank")
+
+
 def is_loaded(session: Session) -> bool:
     """True when the database already holds organisations (demo or real): never load twice."""
     return bool(session.scalar(select(func.count()).select_from(Organisation)))
@@ -594,7 +598,7 @@ _FILING_OUTCOME = {
     "logistics": "approved",
     "payment": "approved",
     "broker": "returned",
-    "warehouse": "under_review",
+    "warehouse": "approved",  # the zone's bonded warehouse: 1210 inventories name it
 }
 _LICENCE_PDF = (
     b"%PDF-1.4\n% OpenCBEC demo business licence\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -638,12 +642,8 @@ def _file_enterprises(session: Session, users: dict[str, User], var_dir: Path) -
                         "email": f"trade.{demo.username}@demo.opencbec.cn",
                     },
                 ],
-                "bank_accounts": [
-                    {"bank_name": "中原银行新乡分行", "account": f"62220203730{serial:05d}"}
-                ],
-                "fx_accounts": [
-                    {"bank_name": "中国银行新乡分行", "account": f"45660373{serial:06d}"}
-                ],
+                "bank_accounts": [{"bank_name": DEMO_BANK, "account": f"62220203730{serial:05d}"}],
+                "fx_accounts": [{"bank_name": DEMO_BANK, "account": f"45660373{serial:06d}"}],
             },
         )
         submit_and_review(

@@ -16,13 +16,15 @@ from typing import Any, Final
 
 from opencbec.messages import ceb
 
-# Customs codes of the demo's platform, seller, payment, logistics company and broker (their filings).
-DEMO_EBP, DEMO_EBC, DEMO_PAY, DEMO_LOGISTICS, DEMO_AGENT = (
+# Customs codes of the demo's platform, seller, payment, logistics company, broker and bonded
+# warehouse (their filings).
+DEMO_EBP, DEMO_EBC, DEMO_PAY, DEMO_LOGISTICS, DEMO_AGENT, DEMO_WAREHOUSE = (
     "4107900010",
     "4107900008",
     "4107900012",
     "4107900011",
     "4107900013",
+    "4107900014",
 )
 NAMES: Final = {
     DEMO_EBP: "牧野跨境商城（示范）",
@@ -30,6 +32,7 @@ NAMES: Final = {
     DEMO_PAY: "豫支付（示范）有限公司",
     DEMO_LOGISTICS: "中欧班列新乡物流（示范）",
     DEMO_AGENT: "新乡报关行（示范）有限公司",
+    DEMO_WAREHOUSE: "新乡综合保税仓储（示范）",
 }
 ZHENGZHOU_CUSTOMS: Final = "4600"
 

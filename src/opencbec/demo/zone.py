@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from opencbec.demo import catalogue
 from opencbec.demo.catalogue import BELT_GOODS, IMPORT_GOODS, Article
-from opencbec.demo.service import DEMO_ACTOR, demo_uscc, submit_and_review
+from opencbec.demo.service import DEMO_ACTOR, DEMO_BANK, demo_uscc, submit_and_review
 from opencbec.demo.sets import Party
 from opencbec.enterprise import service as enterprise_service
 from opencbec.goods import service as goods_service
@@ -32,6 +32,12 @@ _NOT_APPROVED: Final = (("returned", 0.04), ("submitted", 0.03), ("under_review"
 API_KEY_DAYS: Final = 365
 API_KEY_NAME: Final = "ERP 接口 / ERP integration (demo)"
 _SCOPES: Final = ("enterprise:write", "goods:write", "clearance:write", "clearance:read")
+# Where generated enterprises keep their accounts: the fixed demo's bank and the generated banks
+# in turn, by serial, so every bank has clients (and the demo bank's login sees some).
+BANK_NAMES: Final = (
+    DEMO_BANK,
+    *(row[0] for kind, _, rows in catalogue.FIXED_KINDS if kind == "bank" for row in rows),
+)
 _LICENCE: Final = (
     b"%PDF-1.4\n% OpenCBEC generated demo licence\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 )
@@ -193,6 +199,11 @@ def acting_principal(session: Session, org: Organisation) -> Principal:
     return identity_service.key_principal(org, key)
 
 
+def bank_of(member: Member) -> str:
+    """Return the bank a generated enterprise keeps its accounts with."""
+    return BANK_NAMES[member.serial % len(BANK_NAMES)]
+
+
 def _file(
     session: Session, member: Member, principal: Principal, customs: Principal, var_dir: Path
 ) -> None:
@@ -216,8 +227,8 @@ def _file(
                     "email": f"{member.code}@demo.opencbec.cn",
                 }
             ],
-            "bank_accounts": [{"bank_name": "中原银行新乡分行", "account": f"62220203731{n:05d}"}],
-            "fx_accounts": [{"bank_name": "中国银行新乡分行", "account": f"45660374{n:06d}"}],
+            "bank_accounts": [{"bank_name": bank_of(member), "account": f"62220203731{n:05d}"}],
+            "fx_accounts": [{"bank_name": bank_of(member), "account": f"45660374{n:06d}"}],
         },
     )
     submit_and_review(
