@@ -1,4 +1,5 @@
-"""The annual quota on the portal: how close the zone's buyers come to their annual limit.
+"""Tax on the portal: how close the zone's buyers come to their annual limit, and the tax
+bureau's work: export refund candidates and import tax bills due.
 
 Aggregates only (buyers are kept as hashes and never shown): for the zone administration and
 regulators entitled to tax records.
@@ -12,13 +13,14 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from opencbec.identity.models import Department
 from opencbec.identity.rules import Principal, regulator_may_read
-from opencbec.kit.charts import bar_chart
+from opencbec.kit.charts import BarChart, bar_chart
 from opencbec.kit.i18n import N_
 from opencbec.kit.time import utcnow
 from opencbec.tax import service
 from opencbec.tax.models import QuotaAccount
-from opencbec.webkit import Figure, Panel, register_panels
+from opencbec.webkit import Figure, Panel, TodoItem, register_panels, register_todos
 
 # Share of the annual limit used: the upper bound of each bucket (the last is open-ended).
 BUCKETS: Final = (
@@ -29,6 +31,7 @@ BUCKETS: Final = (
     (Decimal("1"), "80–100%"),
 )
 NEAR: Final = Decimal("0.8")
+EXPORTS_PAGE: Final = "/tax/exports"
 
 
 def buckets(used: list[Decimal], limit: Decimal) -> list[tuple[str, int]]:
@@ -67,5 +70,80 @@ def quota_panels(session: Session, principal: Principal) -> list[Panel]:
                 Figure(N_("Buyers at the annual limit"), str(sum(1 for a in used if a >= limit))),
             ),
             bar_chart(N_("Buyers by share of the annual limit used"), buckets(used, limit)),
+        )
+    ]
+
+
+def cny(value: Decimal) -> str:
+    """Return an amount as shown in figures: thousands separated, two decimals."""
+    return f"{value:,.2f}"
+
+
+def tax_chart(months: list[service.TaxMonth]) -> BarChart | None:
+    """Return the import tax billed by month (CNY, oldest first), or None with nothing to draw."""
+    chart = bar_chart(
+        N_("Import tax billed by month (CNY)"), [(m.month, int(m.total)) for m in reversed(months)]
+    )
+    return chart if chart.total else None
+
+
+@register_todos
+def tax_bureau_todos(session: Session, principal: Principal) -> list[TodoItem]:
+    """The tax bureau: refund candidates to check, import tax bills still due."""
+    if principal.department is not Department.TAX or not service.sees_tax(principal):
+        return []
+    items = []
+    candidates = [r for r in service.export_refunds(session) if r.candidate]
+    if candidates:
+        items.append(
+            TodoItem(
+                N_(
+                    "%(n)s released export inventories (CNY %(amount)s) have their customs declaration number: check them as export tax refund candidates."
+                ),
+                EXPORTS_PAGE + "#refunds",
+                {
+                    "n": len(candidates),
+                    "amount": cny(sum((r.value for r in candidates), Decimal(0))),
+                },
+            )
+        )
+    due = [m for m in service.import_tax_by_month(session) if m.due]
+    if due:
+        items.append(
+            TodoItem(
+                N_(
+                    "%(n)s import tax bills (CNY %(amount)s) are generated and not yet summarised for payment."
+                ),
+                EXPORTS_PAGE + "#import-tax",
+                {
+                    "n": sum(m.due for m in due),
+                    "amount": cny(sum((m.due_amount for m in due), Decimal(0))),
+                },
+            )
+        )
+    return items
+
+
+@register_panels
+def tax_panels(session: Session, principal: Principal) -> list[Panel]:
+    """Export refunds and import tax in figures, and the tax billed by month."""
+    if not service.sees_tax(principal):
+        return []
+    refunds = service.export_refunds(session)
+    months = service.import_tax_by_month(session)
+    if not refunds and not months:
+        return []
+    return [
+        Panel(
+            N_("Export tax refunds and import tax"),
+            (
+                Figure(N_("Released exports"), str(len(refunds)), EXPORTS_PAGE),
+                Figure(N_("Refund candidates"), str(sum(r.candidate for r in refunds))),
+                Figure(
+                    N_("Import tax billed (CNY)"), cny(sum((m.total for m in months), Decimal(0)))
+                ),
+                Figure(N_("Import tax bills due"), str(sum(m.due for m in months))),
+            ),
+            tax_chart(months),
         )
     ]

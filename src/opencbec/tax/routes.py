@@ -1,23 +1,27 @@
-"""Tax JSON API: the public consumer quota check."""
+"""Tax JSON API: the public consumer quota check; export refund candidates and import tax
+bills by month for the tax bureau."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from opencbec.errors import FieldError, InvalidInput
+from opencbec.errors import FieldError, Forbidden, InvalidInput
 from opencbec.kit.time import utcnow
 from opencbec.problems import PROBLEM_JSON, from_domain_error
 from opencbec.tax import service
 from opencbec.webkit import (
     ANON_CSRF_COOKIE,
     PROBLEM_RESPONSES,
+    CurrentPrincipal,
     DbSession,
     csrf_token,
     locale_of,
+    require_scope,
     set_cookie,
     settings_of,
 )
@@ -33,7 +37,7 @@ _LIMITED: dict[int | str, dict[str, Any]] = {
         },
     }
 }
-router = APIRouter(prefix="/api/v1/tax", tags=["tax"], responses={**PROBLEM_RESPONSES, **_LIMITED})
+router = APIRouter(prefix="/api/v1/tax", tags=["tax"], responses=PROBLEM_RESPONSES)
 
 
 class CsrfTokenRead(BaseModel):
@@ -81,6 +85,7 @@ def quota_check_token(request: Request) -> Response:
 @router.post(
     "/quota-check",
     response_model=QuotaStatementRead,
+    responses=_LIMITED,
     openapi_extra={
         "parameters": [
             {
@@ -132,3 +137,56 @@ def quota_check(body: QuotaCheck, request: Request, session: DbSession) -> Respo
         message=None if statement.recorded else service.NOTHING_RECORDED.get(locale),
     )
     return JSONResponse(read.model_dump(), headers={"Cache-Control": "no-store"})
+
+
+class ExportRefundRead(BaseModel):
+    """A released export inventory; a refund candidate once its declaration number is known."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    invt_no: str
+    order_no: str
+    seller_code: str
+    seller_name: str
+    trade_mode: str = Field(examples=["9610"])
+    month: str | None = Field(description="YYYY-MM of the export date")
+    value: Decimal = Field(description="Goods value, CNY")
+    declaration_no: str | None = Field(
+        description="From the summary result (CEB792); null while it has not come"
+    )
+    candidate: bool
+
+
+class TaxMonthRead(BaseModel):
+    """The import tax bills (CEB816) of a month; amounts are CNY decimal strings."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    month: str
+    bills: int
+    due: int = Field(description="Bills still at status 1 (generated)")
+    customs_tax: Decimal
+    value_added_tax: Decimal
+    consumption_tax: Decimal
+    total: Decimal
+    due_amount: Decimal
+
+
+def _tax_reader(principal: CurrentPrincipal) -> None:
+    require_scope(principal, "tax:read")
+    if not service.sees_tax(principal):
+        raise Forbidden()
+
+
+@router.get("/export-refunds", response_model=list[ExportRefundRead])
+def export_refunds(session: DbSession, principal: CurrentPrincipal) -> list[ExportRefundRead]:
+    """List the zone's released exports (9610/9710/9810), refund candidates first."""
+    _tax_reader(principal)
+    return [ExportRefundRead.model_validate(r) for r in service.export_refunds(session)]
+
+
+@router.get("/import-tax", response_model=list[TaxMonthRead])
+def import_tax(session: DbSession, principal: CurrentPrincipal) -> list[TaxMonthRead]:
+    """List the zone's import tax bills by month, newest first (void bills left out)."""
+    _tax_reader(principal)
+    return [TaxMonthRead.model_validate(m) for m in service.import_tax_by_month(session)]

@@ -4,6 +4,13 @@ Other domains import `from opencbec.tax import service as tax_service`.
 """
 
 from opencbec.tax.rules import ANNUAL_LIMIT
+from opencbec.tax.service.exports import (
+    ExportRefund,
+    TaxMonth,
+    export_refunds,
+    import_tax_by_month,
+    sees_tax,
+)
 from opencbec.tax.service.lookup import (
     LOOKUP_WINDOW,
     LOOKUPS_PER_CLIENT,
@@ -37,12 +44,16 @@ __all__ = [
     "LOOKUPS_PER_ID",
     "LOOKUP_WINDOW",
     "NOTHING_RECORDED",
+    "ExportRefund",
     "QuotaExceeded",
     "QuotaStatement",
+    "TaxMonth",
     "TooManyLookups",
     "annual_used",
     "buyer_hash",
     "client_key",
+    "export_refunds",
+    "import_tax_by_month",
     "look_up_quota",
     "named_inventory",
     "quota_hook",
@@ -52,6 +63,7 @@ __all__ = [
     "reserve_quota",
     "return_quota",
     "returned_value",
+    "sees_tax",
     "settle_quota",
     "tax_total_check",
 ]
