@@ -15,6 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from opencbec import __version__
+from opencbec.analytics import pages as analytics_pages
+from opencbec.analytics import routes as analytics_routes
 from opencbec.appointments import pages as appointments_pages
 from opencbec.appointments import routes as appointments_routes
 from opencbec.audit import pages as audit_pages
@@ -29,12 +31,16 @@ from opencbec.db import Database
 from opencbec.enterprise import pages as enterprise_pages
 from opencbec.enterprise import routes as enterprise_routes
 from opencbec.errors import DomainError, Unauthenticated
+from opencbec.finance import pages as finance_pages
+from opencbec.finance import routes as finance_routes
 from opencbec.goods import pages as goods_pages
 from opencbec.goods import routes as goods_routes
 from opencbec.identity import pages as identity_pages
 from opencbec.identity import routes as identity_routes
 from opencbec.identity import service as identity_service
 from opencbec.kit.i18n import Bilingual
+from opencbec.logistics import pages as logistics_pages
+from opencbec.logistics import routes as logistics_routes
 from opencbec.notifications import pages as notifications_pages
 from opencbec.problems import PROBLEM_JSON, field_errors, from_domain_error, problem
 from opencbec.search import pages as search_pages
@@ -44,6 +50,8 @@ from opencbec.simulator import pages as simulator_pages
 from opencbec.tax import pages as tax_pages
 from opencbec.tax import routes as tax_routes
 from opencbec.tax import service as tax_service
+from opencbec.warehousing import pages as warehousing_pages
+from opencbec.warehousing import routes as warehousing_routes
 from opencbec.webkit import csrf_protect, locale_of, login_redirect_target, render
 
 log = logging.getLogger("opencbec.web")
@@ -305,6 +313,14 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         appointments_routes,
         customs_pages,
         customs_routes,
+        finance_pages,
+        finance_routes,
+        logistics_pages,
+        logistics_routes,
+        warehousing_pages,
+        warehousing_routes,
+        analytics_pages,
+        analytics_routes,
         notifications_pages,
         search_pages,
         search_routes,

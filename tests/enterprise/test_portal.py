@@ -14,14 +14,9 @@ from opencbec.identity.rules import Principal
 from opencbec.notifications import service as notifications_service
 from opencbec.webkit import search_for
 from tests.factories.enterprise import submitted_filing
-from tests.factories.identity import make_org, make_user, principal_of
+from tests.factories.identity import make_principal
 
-
-def _principal(
-    session: Session, *roles: OrgRole, department: Department | None = None
-) -> Principal:
-    org = make_org(session, roles=roles or (OrgRole.ECOMMERCE_ENTERPRISE,), department=department)
-    return principal_of(session, make_user(session, org))
+_principal = make_principal
 
 
 @pytest.fixture

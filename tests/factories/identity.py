@@ -64,6 +64,14 @@ def principal_of(session: Session, user: User) -> Principal:
     return service.principal_for_user(session, user)
 
 
+def make_principal(
+    session: Session, *roles: OrgRole, department: Department | None = None
+) -> Principal:
+    """Return the principal of a new user of a new organisation (an enterprise by default)."""
+    org = make_org(session, roles=roles or (OrgRole.ECOMMERCE_ENTERPRISE,), department=department)
+    return principal_of(session, make_user(session, org))
+
+
 def make_key(
     session: Session,
     org: Organisation,

@@ -1,0 +1,83 @@
+"""The bonded warehouse on the portal: released goods waiting to leave, goods still in
+clearance, and what left by month."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from sqlalchemy.orm import Session
+
+from opencbec.errors import Forbidden
+from opencbec.identity.models import OrgRole
+from opencbec.identity.rules import Principal
+from opencbec.kit.charts import BarChart, bar_chart
+from opencbec.kit.i18n import N_
+from opencbec.warehousing import service
+from opencbec.webkit import Figure, Panel, TodoItem, register_panels, register_todos
+
+BONDED_PAGE: Final = "/warehousing/bonded"
+
+
+def month_chart(found: list[service.BondedInventory]) -> BarChart | None:
+    """Return the released bonded inventories by month as a chart, or None."""
+    chart = bar_chart(
+        N_("Bonded inventories released by month"), service.delivered_per_month(found)
+    )
+    return chart if chart.total else None
+
+
+@register_todos
+def warehouse_todos(session: Session, principal: Principal) -> list[TodoItem]:
+    """A warehouse operator: released goods to dispatch, goods held for customs."""
+    if not principal.has_role(OrgRole.WAREHOUSE_OPERATOR):
+        return []
+    counts = service.stages(
+        service.bonded_inventories(session, scope=service.scope_of(session, principal))
+    )
+    items = []
+    if counts["dispatch"]:
+        items.append(
+            TodoItem(
+                N_(
+                    "%(n)s bonded (1210) inventories are released by customs: pick the goods and dispatch them to the buyers."
+                ),
+                BONDED_PAGE + "#inventories",
+                {"n": counts["dispatch"]},
+            )
+        )
+    if counts["customs"]:
+        items.append(
+            TodoItem(
+                N_(
+                    "%(n)s bonded (1210) inventories are still with customs: keep their goods in the warehouse."
+                ),
+                BONDED_PAGE + "#inventories",
+                {"n": counts["customs"]},
+            )
+        )
+    return items
+
+
+@register_panels
+def warehouse_panels(session: Session, principal: Principal) -> list[Panel]:
+    """Bonded inventories by stage, and releases by month."""
+    try:
+        scope = service.scope_of(session, principal)
+    except Forbidden:
+        return []
+    found = service.bonded_inventories(session, scope=scope)
+    if not found:
+        return []
+    counts = service.stages(found)
+    return [
+        Panel(
+            N_("Bonded warehouse (1210)"),
+            (
+                Figure(N_("Bonded inventories"), str(len(found)), BONDED_PAGE),
+                Figure(N_("Released, waiting for dispatch"), str(counts["dispatch"])),
+                Figure(N_("With customs"), str(counts["customs"])),
+                Figure(N_("Delivered"), str(counts["delivered"])),
+            ),
+            month_chart(found),
+        )
+    ]
