@@ -8,7 +8,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,12 +16,13 @@ from typing import Any
 import pytest
 import uvicorn
 
-from opencbec.db import Database, build_engine
+from opencbec.db import Database
+from opencbec.demo import loader
 from opencbec.demo import service as demo_service
-from opencbec.migrate import upgrade_engine
 from opencbec.settings import Settings
 from opencbec.web import create_app
 from tests.conftest import FreshDatabases
+from tests.factories.platform import platform_database
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = [
@@ -66,25 +67,13 @@ class LivePlatform:
     database: Database
 
 
-@pytest.fixture(scope="session")
-def live_platform(
-    fresh_databases: FreshDatabases, tmp_path_factory: pytest.TempPathFactory
+def _serve_platform(
+    fresh_databases: FreshDatabases, var_dir: Path, load: Callable[[Database, Settings], None]
 ) -> Iterator[LivePlatform]:
-    """The platform with the demo zone, served on 127.0.0.1 for the browser."""
-    url = fresh_databases.new_url()
-    settings = Settings(
-        env="test",  # type: ignore[arg-type]
-        database_url=url,
-        var_dir=tmp_path_factory.mktemp("var"),
-        load_demo=False,
-        password_time_cost=1,
-        password_memory_kib=64,
-    )
-    database = Database(build_engine(url))
-    upgrade_engine(database.engine)
+    """Serve the platform over a new database that `load` fills, until the session ends."""
+    database, settings = platform_database(fresh_databases.new_url(), var_dir)
     app = create_app(settings, database=database)  # sets the (cheap) password hashing first
-    with database.session() as session:
-        demo_service.load(session, var_dir=settings.var_dir)
+    load(database, settings)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -98,6 +87,34 @@ def live_platform(
     server.should_exit = True
     thread.join(timeout=10)
     database.dispose()
+
+
+def _fixed_demo(database: Database, settings: Settings) -> None:
+    with database.session() as session:
+        demo_service.load(session, var_dir=settings.var_dir)
+
+
+@pytest.fixture(scope="session")
+def live_platform(
+    fresh_databases: FreshDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LivePlatform]:
+    """The platform with the demo zone, served on 127.0.0.1 for the browser."""
+    yield from _serve_platform(fresh_databases, tmp_path_factory.mktemp("var"), _fixed_demo)
+
+
+def _generated_zone(database: Database, settings: Settings) -> None:
+    loader.load_zone(database, settings=settings, scale="tiny", seed=loader.DEFAULT_SEED)
+
+
+@pytest.fixture(scope="session")
+def zone_server(
+    fresh_databases: FreshDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The platform over a tiny generated zone (a year of traffic through customs), as
+    `scripts/serve` shows it: every login has real work waiting. Its address."""
+    platform = _serve_platform(fresh_databases, tmp_path_factory.mktemp("zone"), _generated_zone)
+    yield next(platform).url
+    next(platform, None)
 
 
 @pytest.fixture(scope="session")
