@@ -278,3 +278,64 @@ def test_reading_rules(
         service.get_document(session, principal=stranger, document_id=document.id)
     with pytest.raises(NotFound):
         service.submit(session, principal=stranger, version_id=1)
+
+
+def _approved(session: Session, seller: Principal, customs: Principal, version_id: int) -> None:
+    service.start_review(session, principal=customs, version_id=version_id)
+    service.approve(session, principal=customs, version_id=version_id)
+
+
+def test_approved_roles_follow_approval_change_and_suspension(
+    session: Session, seller: Principal, customs: Principal, tmp_path: Path
+) -> None:
+    from tests.statements import statements_run
+
+    first = submitted_filing(session, seller, tmp_path, customs_code="4107960RL1")
+    assert "4107960RL1" not in service.approved_roles_by_code(session)  # submitted, not approved
+    _approved(session, seller, customs, first.id)
+    roles = service.approved_roles_by_code(session)
+    assert roles["4107960RL1"] == roles[first.data["uscc"]] == frozenset({"ecommerce_enterprise"})
+    with statements_run(session) as seen:
+        assert service.approved_roles_by_code(session) == roles
+    assert len(seen) == 1  # which versions are in force; their content is not read again
+    assert "filing_versions.data" not in seen[0]
+    change = service.save_filing(
+        session,
+        principal=seller,
+        data={**first.data, "customs_code": "4107960RL2", "roles": ["logistics"]},
+    )
+    service.submit(session, principal=seller, version_id=change.id)
+    assert service.approved_roles_by_code(session)["4107960RL1"] == {"ecommerce_enterprise"}
+    _approved(session, seller, customs, change.id)
+    roles = service.approved_roles_by_code(session)
+    assert "4107960RL1" not in roles
+    assert roles["4107960RL2"] == roles[first.data["uscc"]] == {"logistics"}
+    filing = service.own_filing(session, principal=seller)
+    assert filing is not None
+    service.change_status(
+        session, principal=customs, filing_id=filing.id, action="suspend", reason="信用核查"
+    )
+    assert "4107960RL2" not in service.approved_roles_by_code(session)
+    service.change_status(
+        session, principal=customs, filing_id=filing.id, action="reinstate", reason="核查完毕"
+    )
+    assert service.approved_roles_by_code(session)["4107960RL2"] == {"logistics"}
+
+
+def test_approved_roles_forget_a_rolled_back_approval(
+    session: Session, seller: Principal, customs: Principal, tmp_path: Path
+) -> None:
+    savepoint = session.begin_nested()
+    version = submitted_filing(session, seller, tmp_path, customs_code="4107960RB1")
+    _approved(session, seller, customs, version.id)
+    assert service.approved_roles_by_code(session)["4107960RB1"] == {"ecommerce_enterprise"}
+    savepoint.rollback()
+    # SQLite may number the next version as the rolled-back one: its own content counts (asked
+    # before anything else, so the rolled-back version's content is still kept).
+    again = submitted_filing(
+        session, seller, tmp_path, customs_code="4107960RB2", roles=["payment"]
+    )
+    _approved(session, seller, customs, again.id)
+    roles = service.approved_roles_by_code(session)
+    assert "4107960RB1" not in roles
+    assert roles["4107960RB2"] == {"payment"}

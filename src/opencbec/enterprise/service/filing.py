@@ -10,10 +10,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from opencbec.audit import service as audit_service
+from opencbec.db import Prepared
 from opencbec.enterprise.models import EnterpriseFiling, FilingDocument, FilingVersion
 from opencbec.enterprise.rules import (
     EDITABLE,
@@ -516,17 +517,43 @@ def is_approved(session: Session, *, organisation_id: int) -> bool:
     return status == FilingStatus.APPROVED.value
 
 
-def approved_roles_by_code(session: Session) -> dict[str, frozenset[str]]:
-    """Return the roles of every approved filing in force, by customs code and by USCC."""
-    rows = session.execute(
-        select(FilingVersion.data)
-        .join(EnterpriseFiling, EnterpriseFiling.current_version_id == FilingVersion.id)
-        .where(EnterpriseFiling.status == FilingStatus.APPROVED.value)
-    ).scalars()
+# The approved filings in force: which version each holds, and when that version was made (SQLite
+# may give a rolled-back version's id to the next one; its creation time tells them apart).
+_APPROVED_VERSIONS: Final = Prepared(
+    select(FilingVersion.id, FilingVersion.created_at)
+    .join(EnterpriseFiling, EnterpriseFiling.current_version_id == FilingVersion.id)
+    .where(EnterpriseFiling.status == literal(FilingStatus.APPROVED.value))
+)
+# What each such version says (a version in force is never edited: changes are new versions), and
+# the answer built from the last set of versions seen. Replaced whole, never edited in place.
+_version_roles: dict[tuple[int, Any], tuple[tuple[str, ...], frozenset[str]]] = {}
+_approved: tuple[frozenset[tuple[int, Any]], dict[str, frozenset[str]]] = (frozenset(), {})
+
+
+def approved_roles_by_code(session: Session) -> Mapping[str, frozenset[str]]:
+    """Return the roles of every approved filing in force, by customs code and by USCC.
+
+    Asks which versions are in force (ids only) and reads the content of versions not seen
+    before: the pre-flight asks this on every check.
+    """
+    global _approved, _version_roles
+    in_force = frozenset((int(i), at) for i, at in _APPROVED_VERSIONS.rows(session, {}))
+    if _approved[0] == in_force:
+        return _approved[1]
+    unseen = [i for i, at in in_force if (i, at) not in _version_roles]
+    known = {k: v for k, v in _version_roles.items() if k in in_force}
+    for version in session.scalars(select(FilingVersion).where(FilingVersion.id.in_(unseen))):
+        data = version.data
+        codes = tuple(str(data[k]) for k in ("customs_code", "uscc") if data.get(k))
+        known[(version.id, version.created_at)] = (
+            codes,
+            frozenset(str(r) for r in data.get("roles", [])),
+        )
     out: dict[str, frozenset[str]] = {}
-    for data in rows:
-        roles = frozenset(str(r) for r in data.get("roles", []))
-        for key in (data.get("customs_code"), data.get("uscc")):
-            if key:
-                out[str(key)] = roles
+    # In id order, as before: a code two filings name goes to the later version.
+    for key in sorted(k for k in in_force if k in known):
+        codes, roles = known[key]
+        for code in codes:
+            out[code] = roles
+    _version_roles, _approved = known, (in_force, out)
     return out
