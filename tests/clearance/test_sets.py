@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -241,3 +242,42 @@ def test_the_set_hook_asks_the_database_when_the_arrival_did_not_say(
     kept = session.scalar(select(SetCheck).where(SetCheck.order_no == "UP2026112700042"))
     assert kept is not None
     assert kept.ready
+
+
+_LOADS_DOCUMENTS = "SELECT clearance_documents.id, clearance_documents.organisation_id"
+
+
+def test_a_set_sent_in_one_session_is_checked_on_the_documents_it_stored(
+    session: Session, seller: Principal
+) -> None:
+    with statements_run(session) as run:
+        _upload(session, seller, import_set_xml("UP2026112700051"))
+    # the check on the last arrival asks which documents form the set, and loads none again
+    assert any(s.lstrip().startswith("SELECT clearance_documents.id \n") for s in run)
+    assert not [s for s in run if s.lstrip().startswith(_LOADS_DOCUMENTS)]
+    assert service.kept_check(session, principal=seller, order_no="UP2026112700051").ready
+
+
+def test_a_set_document_the_session_did_not_store_is_loaded_for_the_check(
+    session: Session, seller: Principal
+) -> None:
+    order, payment, waybill, inventory = import_set_xml("UP2026112700052")
+
+    def other_payment(messages: tuple[Any, ...]) -> None:
+        head = messages[1].payment[0].payment_head
+        head.payTransactionId, head.guid = "ELSEWHERE000052", str(uuid.uuid4()).upper()
+        messages[1].guid = str(uuid.uuid4()).upper()
+
+    extra = import_set_xml("UP2026112700052", mutate=other_payment)[1]
+    _upload(session, seller, [order, payment, waybill])
+    with Session(bind=session.connection()) as elsewhere:  # sent on its own, in another request
+        assert _upload(elsewhere, seller, [extra]) == ["new"]
+        elsewhere.flush()
+        with statements_run(session) as run:
+            _upload(session, seller, [inventory])
+        assert [s for s in run if s.lstrip().startswith(_LOADS_DOCUMENTS)]
+        kept = service.kept_check(session, principal=seller, order_no="UP2026112700052")
+        # the same as a check that holds none of the documents finds: both payments count
+        fresh = service.preflight(elsewhere, principal=seller, order_no="UP2026112700052")
+        assert [f["code"] for f in kept.failures] == [f.code for f in fresh.failures]
+        assert kept.failures

@@ -667,6 +667,7 @@ def _store(
     )
     if set_order_no:
         session.info[_SET_KINDS_HELD] = (document.id, document.version, other_set_kinds + 1)
+        _keep_set_member(session, set_order_no, document)
     _notify(session, principal, document, result)
     return Outcome(kind.name, key, result, document.id)
 
@@ -808,6 +809,29 @@ def apply_receipt(
     if applied:
         _notify(session, principal, document, f"status:{status}")
     return Outcome(kind, business_key, "applied" if applied else "ignored", document.id)
+
+
+# The import-set documents this session stored, by order number (the latest orders only): the
+# session's identity map holds an object only while something else does, and the pre-flight of a
+# set submitted in one session would otherwise load again the documents it has just written.
+_SET_MEMBERS: Final = "opencbec.clearance.set_members"
+_SET_MEMBERS_KEPT: Final = 64
+
+
+def _keep_set_member(session: Session, order_no: str, document: ClearanceDocument) -> None:
+    kept: dict[str, dict[int, ClearanceDocument]] = session.info.setdefault(_SET_MEMBERS, {})
+    members = kept.pop(order_no, {})
+    members[document.id] = document
+    kept[order_no] = members  # the latest order last
+    if len(kept) > _SET_MEMBERS_KEPT:
+        del kept[next(iter(kept))]
+
+
+def stored_set_members(session: Session, order_no: str) -> Mapping[int, ClearanceDocument]:
+    """Return, by id, the import-set documents of `order_no` this session stored (maybe not all
+    the set holds: ask the database which ones it holds)."""
+    kept: dict[str, dict[int, ClearanceDocument]] = session.info.get(_SET_MEMBERS, {})
+    return kept.get(order_no, {})
 
 
 def set_kinds_held(session: Session, document: ClearanceDocument) -> int | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final, cast
 
-from sqlalchemy import Table, bindparam, distinct, func, select
+from sqlalchemy import Table, bindparam, distinct, func, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -27,9 +27,10 @@ from opencbec.clearance.service.documents import (
     attach_row,
     register_document_hook,
     set_kinds_held,
+    stored_set_members,
 )
 from opencbec.clearance.service.reference_cache import CodeTables, one_check
-from opencbec.db import innermost_transaction
+from opencbec.db import Prepared, innermost_transaction
 from opencbec.enterprise import service as enterprise_service
 from opencbec.errors import NotFound
 from opencbec.goods import service as goods_service
@@ -83,7 +84,7 @@ class DatabaseReference:
         self.session = session
         self.on = on
         self.exclude_order_no = exclude_order_no  # the set under check is not part of "so far"
-        self._approved: dict[str, frozenset[str]] | None = None
+        self._approved: Mapping[str, frozenset[str]] | None = None
         self._codes: CodeTables | None = None
         self._used: dict[tuple[str, int], Decimal] = {}
 
@@ -226,7 +227,25 @@ _IMPORT_KINDS_PRESENT: Final = select(func.count(distinct(ClearanceDocument.kind
 )
 
 
+# Which documents form the set, by id: on arrival they are those the session just stored.
+_SET_DOCUMENT_IDS: Final = Prepared(
+    select(ClearanceDocument.id).where(
+        ClearanceDocument.order_no == bindparam("order_no"),
+        ClearanceDocument.kind.in_([literal(k.name) for k in KINDS if k.set_member]),
+    )
+)
+
+
 def _documents_of(session: Session, order_no: str) -> list[ClearanceDocument]:
+    # A set submitted in one session: its documents are those the session stored (as the ORM
+    # query would return them: it keeps the objects the session holds) when the database holds
+    # no other. Otherwise (each sent on its own) they are loaded in one query.
+    stored = stored_set_members(session, order_no)
+    if len({d.kind for d in stored.values()}) == len(_IMPORT_MEMBERS):
+        session.flush()
+        ids = [i for (i,) in _SET_DOCUMENT_IDS.rows(session, {"order_no": order_no})]
+        if all(i in stored for i in ids):
+            return [stored[i] for i in ids]
     return list(session.scalars(_SET_DOCUMENTS, {"order_no": order_no}))
 
 
@@ -283,16 +302,19 @@ _CHECK_COLUMNS: Final = ("direction", "ready", "failure_count", "failures", "che
 
 
 @functools.cache
-def _upsert_check(dialect: str) -> Any:
+def _upsert_check(dialect: str) -> Prepared:
     # One statement writes the set's first check or replaces the one kept (the order number is
     # unique) and answers its id. Built once per dialect, on the table: the ORM's upsert path
     # costs more than the row.
-    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(
-        cast(Table, SetCheck.__table__)
+    table = cast(Table, SetCheck.__table__)
+    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(table).values(
+        {c.name: bindparam(c.name, type_=c.type) for c in table.c if c.name != "id"}
     )
-    return upsert.on_conflict_do_update(
-        index_elements=["order_no"], set_={c: upsert.excluded[c] for c in _CHECK_COLUMNS}
-    ).returning(upsert.table.c.id)
+    return Prepared(
+        upsert.on_conflict_do_update(
+            index_elements=["order_no"], set_={c: upsert.excluded[c] for c in _CHECK_COLUMNS}
+        ).returning(table.c.id)
+    )
 
 
 def _record(session: Session, result: Preflight) -> SetCheck:
@@ -308,7 +330,7 @@ def _record(session: Session, result: Preflight) -> SetCheck:
         "failures": failures,
         "checked_at": utcnow(),
     }
-    check_id = session.execute(_upsert_check(session.get_bind().dialect.name), values).scalar_one()
+    ((check_id,),) = _upsert_check(session.get_bind().dialect.name).rows(session, values)
     check = attach_row(session, SetCheck, {"id": check_id, **values})
     owners = frozenset(d.organisation_id for d in result.documents.values() if d is not None)
     session.info.setdefault(_WRITTEN_CHECKS, {})[result.order_no] = (

@@ -17,6 +17,7 @@ from typing import Any, Final, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from opencbec.db import Prepared
 from opencbec.goods.models import CodeEdition
 
 T = TypeVar("T")
@@ -24,8 +25,8 @@ T = TypeVar("T")
 MAX_ENTRIES: Final = 50_000
 """Past this many answers under one stamp the cache starts afresh (codes asked are unbounded)."""
 
-_STAMP: Final = select(
-    func.count(CodeEdition.id), func.max(CodeEdition.id), func.max(CodeEdition.imported_at)
+_STAMP: Final = Prepared(
+    select(func.count(CodeEdition.id), func.max(CodeEdition.id), func.max(CodeEdition.imported_at))
 )
 # The stamp the kept answers were found under, and the answers. Replaced whole, never edited in
 # place across stamps: a check running beside an edition's commit sees either one or the other.
@@ -40,7 +41,7 @@ class CodeTables:
 
     def __init__(self, session: Session) -> None:
         global _kept  # noqa: PLW0603 - one cache per process, replaced when the editions change
-        stamp = tuple(session.execute(_STAMP).one())
+        (stamp,) = _STAMP.rows(session, {})
         if _kept[0] != stamp:
             _kept = (stamp, {})
         self._answers = _kept[1]
