@@ -174,7 +174,7 @@ def test_the_manifest_names_the_planted_patterns(straight: Loaded) -> None:
     manifest = json.loads((straight.settings.var_dir / "demo" / "fraud-manifest.json").read_text())
     assert manifest["seed"] == SEED
     assert {p["pattern"] for p in manifest["patterns"]} == {
-        "split_order", "shared_buyer", "undervalued", "quota_elsewhere",
+        "split_order", "shared_buyer", "undervalued", "quota_elsewhere", "overcollected",
     }  # fmt: skip
     elsewhere = next(p for p in manifest["patterns"] if p["pattern"] == "quota_elsewhere")
     with straight.database.session(write=False) as session:

@@ -64,7 +64,10 @@ def test_the_year_has_its_seasons_and_modes() -> None:
 def test_patterns_and_follow_ups_are_planted() -> None:
     planned = _plan(2025, "tiny")
     names = Counter(p["pattern"] for p in planned.patterns)
-    assert names == {"split_order": 1, "shared_buyer": 1, "undervalued": 1, "quota_elsewhere": 1}
+    assert names == {
+        "split_order": 1, "shared_buyer": 1, "undervalued": 1, "quota_elsewhere": 1,
+        "overcollected": 1,
+    }  # fmt: skip
     elsewhere = next(p for p in planned.patterns if p["pattern"] == "quota_elsewhere")
     [parcel] = [
         p for day in planned.parcels.values() for p in day if p.pattern == "quota_elsewhere"
@@ -96,3 +99,16 @@ def test_bonded_goods_go_to_the_fixed_warehouse_and_every_bank_has_clients() -> 
     banks = Counter(zone.bank_of(m) for m in members if m.kind == "seller")
     assert set(banks) == set(zone.BANK_NAMES)  # the demo bank's login among them
     assert zone.BANK_NAMES[0] == demo_service.DEMO_BANK
+
+
+def test_an_overcollecting_seller_is_planted_for_the_fx_administration() -> None:
+    planned = _plan(2025)
+    [pattern] = [p for p in planned.patterns if p["pattern"] == "overcollected"]
+    parcels = [
+        p for day in planned.parcels.values() for p in day if p.order_no in pattern["orders"]
+    ]
+    assert len(parcels) == 3
+    assert {p.seller for p in parcels} == {pattern["seller"]}
+    assert all(p.direction == "export" and p.collected == p.value * 3 for p in parcels)
+    others = [p for day in planned.parcels.values() for p in day if not p.pattern]
+    assert not any(p.collected for p in others)

@@ -86,9 +86,10 @@ class Parcel:
     area: str = ""  # 1210: the bonded warehouse
     flaw: str = ""  # payment_amount, missing_waybill: the platform's check stops the set
     follow_up: str = ""  # cancel, return
-    pattern: str = ""  # split_order, shared_buyer, undervalued, quota_elsewhere
+    pattern: str = ""  # split_order, shared_buyer, undervalued, quota_elsewhere, overcollected
     elsewhere: Decimal = Decimal(0)  # the buyer's purchases this year that only customs sees
     declare: bool = True  # the last day's sets wait, ready, for their declarant
+    collected: Decimal = Decimal(0)  # exports: a collection (CEB403) charge other than the value
 
     @property
     def value(self) -> Decimal:
@@ -320,6 +321,7 @@ def plan_traffic(seed: int, scale: Scale, members: Sequence[Member]) -> Plan:
         _plant(d, plan, "shared_buyer", _shared_buyer)
         _plant(d, plan, "undervalued", _undervalued)
         _plant(d, plan, "quota_elsewhere", _quota_elsewhere)
+        _plant(d, plan, "overcollected", _overcollected)
     last = plan.parcels.get(END, [])
     plan.parcels[END] = [_replace(p, declare=False) for p in last]
     return plan
@@ -358,6 +360,8 @@ _NOTES: Final = {
     "undervalued": "goods declared at about a tenth of the seller's filed price",
     "quota_elsewhere": "a buyer who already spent most of the year's CNY 26,000 on other "
     "platforms: the platform's check passes the parcel, customs refuses it (-621018)",
+    "overcollected": "a seller's export collections (CEB403) are three times the goods value "
+    "customs released: money brought in under cover of trade, for the FX administration",
 }
 
 
@@ -413,4 +417,21 @@ def _undervalued(d: _Drawer, group: int) -> list[Parcel]:
         lines = (Line(wine, Decimal(6), (wine.price / 10).quantize(Decimal("0.01"))),)
         parcel = _pattern_import(d, day, lines, pattern="undervalued")
         out.append(_replace(parcel, buyer=d.buyer_for(day, parcel.value)))
+    return out
+
+
+def _overcollected(d: _Drawer, group: int) -> list[Parcel]:
+    first = _export(d, dt.date(2026, 6, 3) + dt.timedelta(days=group))
+    out = []
+    for n in range(3):
+        base = first if n == 0 else _export(d, first.day + dt.timedelta(days=11 * n))
+        parcel = _replace(
+            base,
+            seller=first.seller,
+            agent=first.agent,
+            lines=first.lines,
+            flaw="",
+            pattern="overcollected",
+        )
+        out.append(_replace(parcel, collected=parcel.value * 3))
     return out

@@ -178,6 +178,8 @@ def messages_of(
         order, money, waybill, inventory = sets.shipment_set(
             parcel.order_no, parties=parties, goods=_goods(parcel), stamp=when, terms=terms_out
         )
+        if parcel.collected:  # a planted pattern: more money in than goods out
+            money.receipts[0].charge = parcel.collected
     out = [
         (actors.principal(parcel.platform), order),
         (actors.principal(parcel.payment), money),
