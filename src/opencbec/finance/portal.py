@@ -74,7 +74,7 @@ def finance_panels(session: Session, principal: Principal) -> list[Panel]:
     if not (service.is_bank(principal) or service.sees_zone(principal)):
         return []
     scope = service.scope_of(session, principal)
-    collections = service.export_collections(session, scope=scope)
+    collections, sellers = service.overview(session, scope=scope)
     if not collections:
         return []
     ready = service.settleable(collections)
@@ -89,7 +89,7 @@ def finance_panels(session: Session, principal: Principal) -> list[Panel]:
     if scope.sellers is not None:
         figures.insert(0, Figure(N_("Client enterprises"), str(len(scope.sellers))))
     else:
-        stray = sum(1 for r in service.reconcile(session, scope=scope) if r.mismatch)
+        stray = sum(1 for r in sellers if r.mismatch)
         figures.append(Figure(N_("Sellers beyond the tolerance"), str(stray), RECONCILIATION_PAGE))
     return [
         Panel(

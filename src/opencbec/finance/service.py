@@ -110,7 +110,12 @@ def _inventories(session: Session) -> dict[tuple[str, str], _Inventory]:
 
 def export_collections(session: Session, *, scope: Scope) -> list[ExportCollection]:
     """Return the export collections of the sellers in `scope`, newest month first."""
-    inventories = _inventories(session)
+    return _collections(session, scope, _inventories(session))
+
+
+def _collections(
+    session: Session, scope: Scope, inventories: dict[tuple[str, str], _Inventory]
+) -> list[ExportCollection]:
     out = []
     for content in session.scalars(
         select(ClearanceDocument.content)
@@ -143,13 +148,22 @@ def export_collections(session: Session, *, scope: Scope) -> list[ExportCollecti
 
 def reconcile(session: Session, *, scope: Scope) -> list[SellerReconciliation]:
     """Return each seller's collections against its export inventories, mismatches first."""
+    return overview(session, scope=scope)[1]
+
+
+def overview(
+    session: Session, *, scope: Scope
+) -> tuple[list[ExportCollection], list[SellerReconciliation]]:
+    """Return the collections in `scope` and the sellers' reconciliation, reading each once."""
+    inventories = _inventories(session)
+    collections = _collections(session, scope, inventories)
     collected: dict[str, list[Decimal]] = defaultdict(list)
     names: dict[str, str] = {}
-    for c in export_collections(session, scope=scope):
+    for c in collections:
         collected[c.seller_code].append(c.amount)
         names[c.seller_code] = c.seller_name
     declared: dict[str, list[_Inventory]] = defaultdict(list)
-    for (seller, _), inventory in _inventories(session).items():
+    for (seller, _), inventory in inventories.items():
         if scope.sellers is None or seller in scope.sellers:
             declared[seller].append(inventory)
             names.setdefault(seller, inventory.seller_name)
@@ -166,7 +180,7 @@ def reconcile(session: Session, *, scope: Scope) -> list[SellerReconciliation]:
         for seller in sorted(set(collected) | set(declared))
     ]
     out.sort(key=lambda r: (not r.mismatch, -abs(r.difference), r.seller_code))
-    return out
+    return collections, out
 
 
 def by_month(collections: Iterable[ExportCollection]) -> list[tuple[str, Decimal]]:
