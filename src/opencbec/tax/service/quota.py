@@ -9,15 +9,17 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final, cast
 
-from sqlalchemy import CursorResult, Table, bindparam, insert, select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from opencbec.audit import service as audit_service
 from opencbec.audit.service import Actor
 from opencbec.clearance import service as clearance_service
 from opencbec.clearance.models import ClearanceDocument
+from opencbec.db import Prepared, insert_columns
 from opencbec.errors import DomainError, FieldError
 from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import N_, Bilingual
@@ -68,34 +70,48 @@ def _locked_account(session: Session, key: str, year: int) -> QuotaAccount:
     # have just made it), in one statement that answers the row: the touch takes the row lock on
     # PostgreSQL (SQLite holds the write lock), which keeps two declarations from taking the same
     # last yuan.
-    row = (
-        session.execute(
-            _upsert_account(session.get_bind().dialect.name),
-            {"buyer_hash": key, "year": year, "reserved": Decimal(0), "consumed": Decimal(0)},
-        )
-        .mappings()
-        .one()
+    (row,) = _upsert_account(session.get_bind().dialect.name).rows(
+        session, {"buyer_hash": key, "year": year, "reserved": Decimal(0), "consumed": Decimal(0)}
     )
-    return clearance_service.attach_row(session, QuotaAccount, dict(row))
+    return clearance_service.attach_row(
+        session, QuotaAccount, dict(zip(_ACCOUNTS.c.keys(), row, strict=True))
+    )
 
 
 @functools.cache
-def _upsert_account(dialect: str) -> Any:
+def _upsert_account(dialect: str) -> Prepared:
     # Built once per dialect, on the table: the ORM's upsert path costs more than the row.
-    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(_ACCOUNTS)
-    return upsert.on_conflict_do_update(
-        index_elements=["buyer_hash", "year"], set_={"year": upsert.excluded.year}
-    ).returning(*_ACCOUNTS.c)
+    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(_ACCOUNTS).values(
+        {c.name: bindparam(c.name, type_=c.type) for c in _ACCOUNTS.c if c.name != "id"}
+    )
+    return Prepared(
+        upsert.on_conflict_do_update(
+            index_elements=["buyer_hash", "year"], set_={"year": upsert.excluded.year}
+        ).returning(*_ACCOUNTS.c)
+    )
 
 
 _ACCOUNTS: Final = cast(Table, QuotaAccount.__table__)
-_INSERT_ENTRY: Final = insert(cast(Table, QuotaEntry.__table__))
+_ENTRIES: Final = cast(Table, QuotaEntry.__table__)
 
 
-# Built once: each declared inventory runs these, and building a statement costs more than running it.
-_ENTRY_BY_KEY: Final = select(QuotaEntry).where(QuotaEntry.document_key == bindparam("key"))
-_ACCOUNT: Final = select(QuotaAccount).where(
-    QuotaAccount.buyer_hash == bindparam("key"), QuotaAccount.year == bindparam("year")
+# Built once and prepared: each declared inventory runs these, and building a statement costs
+# more than running it (and Core's per-execution work more than the database's).
+_INSERT_ENTRY: Final = Prepared(
+    insert_columns(_ENTRIES, generated=("id",)).returning(_ENTRIES.c.id)
+)
+_RESERVE: Final = Prepared(
+    update(_ACCOUNTS)
+    .where(_ACCOUNTS.c.id == bindparam("account_id"))
+    .values(reserved=bindparam("reserved", type_=_ACCOUNTS.c.reserved.type))
+)
+_ENTRY_BY_KEY: Final = Prepared(
+    select(*_ENTRIES.c).where(_ENTRIES.c.document_key == bindparam("key"))
+)
+_ACCOUNT: Final = Prepared(
+    select(_ACCOUNTS.c.id, _ACCOUNTS.c.reserved, _ACCOUNTS.c.consumed).where(
+        _ACCOUNTS.c.buyer_hash == bindparam("key"), _ACCOUNTS.c.year == bindparam("year")
+    )
 )
 _ORDER_INVENTORIES: Final = select(ClearanceDocument.business_key, ClearanceDocument.version).where(
     ClearanceDocument.kind == "inventory", ClearanceDocument.order_no == bindparam("order_no")
@@ -121,14 +137,19 @@ def reserve_quota(
 
     `name` (the inventory's buyerName) is kept only as a hash, for the consumer quota page.
     """
-    existing = session.scalar(_ENTRY_BY_KEY, {"key": document_key})
-    if existing is not None:
-        return existing
+    session.flush()  # the rows read below are then as the session holds them
+    existing = _ENTRY_BY_KEY.rows(session, {"key": document_key})
+    if existing:
+        return clearance_service.attach_row(
+            session, QuotaEntry, dict(zip(_ENTRIES.c.keys(), existing[0], strict=True))
+        )
     account = _locked_account(session, buyer_hash(id_number), year)
     remaining = ANNUAL_LIMIT - account.reserved - account.consumed
     if amount > remaining:
         raise QuotaExceeded(remaining, amount)
-    account.reserved += amount
+    reserved = account.reserved + amount
+    _RESERVE.count(session, [{"account_id": account.id, "reserved": reserved}])
+    set_committed_value(account, "reserved", reserved)
     return _add_entry(
         session,
         actor,
@@ -163,10 +184,9 @@ def _add_entry(
         "created_at": now,
         "updated_at": now,
     }
-    # A plain insert (the unit of work's bookkeeping cost more than the row); the account's
-    # change is flushed by the audit row's.
-    inserted = cast("CursorResult[Any]", session.execute(_INSERT_ENTRY, values))
-    (entry_id,) = cast("tuple[int]", inserted.inserted_primary_key)
+    # A plain insert (the unit of work's bookkeeping cost more than the row); a change of the
+    # account made through the session is flushed by the audit row's.
+    ((entry_id,),) = _INSERT_ENTRY.rows(session, values)
     entry = clearance_service.attach_row(session, QuotaEntry, {"id": entry_id, **values})
     audit_service.record(
         session,
@@ -291,10 +311,12 @@ def annual_used(
     session: Session, id_number: str, year: int, exclude_order_no: str | None = None
 ) -> Decimal:
     """Return the buyer's reserved and consumed total of `year`, without one order's inventories."""
-    account = session.scalar(_ACCOUNT, {"key": buyer_hash(id_number), "year": year})
-    if account is None:
+    session.flush()  # an account change the session holds counts
+    found = _ACCOUNT.rows(session, {"key": buyer_hash(id_number), "year": year})
+    if not found:
         return Decimal(0)
-    used = account.reserved + account.consumed
+    ((account_id, reserved, consumed),) = found
+    used = cast(Decimal, reserved + consumed)
     if exclude_order_no is not None:
         # Only the keys of the order's inventories: their stored content is not needed here.
         keys = [
@@ -304,7 +326,7 @@ def annual_used(
             )
         ]
         used -= sum(
-            session.scalars(_LIVE_AMOUNTS, {"account_id": account.id, "keys": keys}), Decimal(0)
+            session.scalars(_LIVE_AMOUNTS, {"account_id": account_id, "keys": keys}), Decimal(0)
         )
     return used
 
