@@ -430,11 +430,14 @@ class NavItem:
     label: str
     roles: frozenset[OrgRole] | None = None  # None: everyone logged in
     org_admin_only: bool = False
+    visible: Callable[[Principal], bool] | None = None  # a domain's own rule, instead of roles
 
     def shown_to(self, principal: Principal) -> bool:
         """True when `principal` should see this entry."""
         if self.org_admin_only and not principal.is_org_admin:
             return False
+        if self.visible is not None:
+            return self.visible(principal)
         return self.roles is None or bool(self.roles & principal.roles)
 
 
@@ -500,6 +503,22 @@ NAV: Final[tuple[NavItem, ...]] = (
     NavItem("/account", N_("My account")),
 )
 
+_DOMAIN_NAV: list[NavItem] = []
+
+
+def register_nav(item: NavItem) -> NavItem:
+    """Let a domain add an entry to the navigation (before the activity log), shown by its rule."""
+    _DOMAIN_NAV.append(item)
+    return item
+
+
+def navigation(principal: Principal) -> list[NavItem]:
+    """Return the entries `principal` sees: the platform's, then the domains' before the log."""
+    cut = next(i for i, item in enumerate(NAV) if item.path == "/audit")
+    items = (*NAV[:cut], *_DOMAIN_NAV, *NAV[cut:])
+    return [item for item in items if item.shown_to(principal)]
+
+
 _env = Environment(
     loader=FileSystemLoader(TEMPLATE_DIR),
     autoescape=select_autoescape(["html"]),
@@ -553,7 +572,7 @@ def render(
         "principal": principal,
         "csrf_token": csrf_token(request),
         "csrf_field": CSRF_FIELD,
-        "nav": [item for item in NAV if principal and item.shown_to(principal)],
+        "nav": navigation(principal) if principal else [],
         "current_path": request.url.path,
         "role_labels": ROLE_LABELS,
         "action_label": audit_service.action_label,
