@@ -12,7 +12,15 @@ from opencbec.identity.models import Department
 from opencbec.identity.rules import Principal
 from opencbec.kit.charts import bar_chart
 from opencbec.kit.i18n import N_
-from opencbec.webkit import Figure, Panel, TodoItem, register_panels, register_todos
+from opencbec.webkit import (
+    Figure,
+    NavItem,
+    Panel,
+    TodoItem,
+    register_nav,
+    register_panels,
+    register_todos,
+)
 
 RETURNS_PAGE: Final = "/analytics/returns"
 
@@ -67,3 +75,6 @@ def returns_panels(session: Session, principal: Principal) -> list[Panel]:
             chart if chart.total else None,
         )
     ]
+
+
+register_nav(NavItem(RETURNS_PAGE, N_("Returns and cancellations"), visible=service.sees_returns))

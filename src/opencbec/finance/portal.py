@@ -13,7 +13,15 @@ from opencbec.identity.models import Department
 from opencbec.identity.rules import Principal
 from opencbec.kit.charts import BarChart, bar_chart
 from opencbec.kit.i18n import N_
-from opencbec.webkit import Figure, Panel, TodoItem, register_panels, register_todos
+from opencbec.webkit import (
+    Figure,
+    NavItem,
+    Panel,
+    TodoItem,
+    register_nav,
+    register_panels,
+    register_todos,
+)
 
 COLLECTIONS_PAGE = "/finance/collections"
 RECONCILIATION_PAGE = "/finance/reconciliation"
@@ -98,3 +106,12 @@ def finance_panels(session: Session, principal: Principal) -> list[Panel]:
             month_chart(N_("Export collections by month (CNY)"), collections),
         )
     ]
+
+
+register_nav(
+    NavItem(
+        COLLECTIONS_PAGE,
+        N_("Export collections and FX settlement"),
+        visible=lambda p: service.is_bank(p) or service.sees_zone(p),
+    )
+)

@@ -12,7 +12,15 @@ from opencbec.identity.rules import Principal
 from opencbec.kit.charts import BarChart, bar_chart
 from opencbec.kit.i18n import N_
 from opencbec.logistics import service
-from opencbec.webkit import Figure, Panel, TodoItem, register_panels, register_todos
+from opencbec.webkit import (
+    Figure,
+    NavItem,
+    Panel,
+    TodoItem,
+    register_nav,
+    register_panels,
+    register_todos,
+)
 
 PARCELS_PAGE: Final = "/logistics/parcels"
 
@@ -67,3 +75,8 @@ def parcel_panels(session: Session, principal: Principal) -> list[Panel]:
             month_chart(found),
         )
     ]
+
+
+register_nav(
+    NavItem(PARCELS_PAGE, N_("Cross-border parcels by carrier"), visible=service.sees_parcels)
+)

@@ -20,7 +20,15 @@ from opencbec.kit.i18n import N_
 from opencbec.kit.time import utcnow
 from opencbec.tax import service
 from opencbec.tax.models import QuotaAccount
-from opencbec.webkit import Figure, Panel, TodoItem, register_panels, register_todos
+from opencbec.webkit import (
+    Figure,
+    NavItem,
+    Panel,
+    TodoItem,
+    register_nav,
+    register_panels,
+    register_todos,
+)
 
 # Share of the annual limit used: the upper bound of each bucket (the last is open-ended).
 BUCKETS: Final = (
@@ -147,3 +155,8 @@ def tax_panels(session: Session, principal: Principal) -> list[Panel]:
             tax_chart(months),
         )
     ]
+
+
+register_nav(
+    NavItem(EXPORTS_PAGE, N_("Export tax refunds and import tax"), visible=service.sees_tax)
+)

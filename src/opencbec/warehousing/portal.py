@@ -7,13 +7,20 @@ from typing import Final
 
 from sqlalchemy.orm import Session
 
-from opencbec.errors import Forbidden
 from opencbec.identity.models import OrgRole
 from opencbec.identity.rules import Principal
 from opencbec.kit.charts import BarChart, bar_chart
 from opencbec.kit.i18n import N_
 from opencbec.warehousing import service
-from opencbec.webkit import Figure, Panel, TodoItem, register_panels, register_todos
+from opencbec.webkit import (
+    Figure,
+    NavItem,
+    Panel,
+    TodoItem,
+    register_nav,
+    register_panels,
+    register_todos,
+)
 
 BONDED_PAGE: Final = "/warehousing/bonded"
 
@@ -61,11 +68,9 @@ def warehouse_todos(session: Session, principal: Principal) -> list[TodoItem]:
 @register_panels
 def warehouse_panels(session: Session, principal: Principal) -> list[Panel]:
     """Bonded inventories by stage, and releases by month."""
-    try:
-        scope = service.scope_of(session, principal)
-    except Forbidden:
+    if not service.sees_bonded(principal):
         return []
-    found = service.bonded_inventories(session, scope=scope)
+    found = service.bonded_inventories(session, scope=service.scope_of(session, principal))
     if not found:
         return []
     counts = service.stages(found)
@@ -81,3 +86,6 @@ def warehouse_panels(session: Session, principal: Principal) -> list[Panel]:
             month_chart(found),
         )
     ]
+
+
+register_nav(NavItem(BONDED_PAGE, N_("Bonded warehouse (1210)"), visible=service.sees_bonded))

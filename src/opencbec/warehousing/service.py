@@ -64,9 +64,19 @@ class WarehouseScope:
     area_code: str | None
 
 
+def sees_all(principal: Principal) -> bool:
+    """True for the zone administration and the departments entitled to warehousing records."""
+    return principal.is_zone_admin or regulator_may_read(principal, "warehousing.inventory")
+
+
+def sees_bonded(principal: Principal) -> bool:
+    """True for whoever sees bonded inventories: a warehouse operator its own, or all."""
+    return sees_all(principal) or principal.has_role(OrgRole.WAREHOUSE_OPERATOR)
+
+
 def scope_of(session: Session, principal: Principal) -> WarehouseScope:
     """Return whose bonded inventories the caller sees, or refuse (403)."""
-    if principal.is_zone_admin or regulator_may_read(principal, "warehousing.inventory"):
+    if sees_all(principal):
         return WarehouseScope(None)
     if principal.has_role(OrgRole.WAREHOUSE_OPERATOR):
         return WarehouseScope(own_area_code(session, principal))
