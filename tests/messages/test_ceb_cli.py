@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from opencbec.messages.ceb.cli import app
 from opencbec.messages.ceb.codec import decode, encode
 from opencbec.messages.ceb.models import imp_order
+from opencbec.messages.ceb.safexml import set_speedups, speedups_available
 from opencbec.messages.ceb.skeleton import skeleton
 
 from .conftest import KeyPair
@@ -30,7 +31,21 @@ def test_new_writes_a_valid_skeleton(tmp_path: Path) -> None:
     assert type(decode(out.read_bytes())).__name__ == "CEB303Message"
     result = runner.invoke(app, ["validate", str(out)])
     assert result.exit_code == 0
-    assert result.output.strip() == f"{out}: OK"
+    assert result.stdout.strip() == f"{out}: OK"
+
+
+def test_validate_says_when_lxml_alone_reads(tmp_path: Path) -> None:
+    good = _write(tmp_path / "good.xml", encode(skeleton(imp_order.CEB311Message)))
+    previous = set_speedups(False)
+    try:
+        result = runner.invoke(app, ["validate", str(good)])
+        assert "the compiled reader (_fastxml) is not in use" in result.stderr
+        result = runner.invoke(app, ["validate", str(good), "--lang", "zh"])
+        assert "未使用编译的快速读取模块" in result.stderr
+    finally:
+        set_speedups(previous)
+    if speedups_available():
+        assert runner.invoke(app, ["validate", str(good)]).stderr == ""
 
 
 def test_new_unknown_type() -> None:

@@ -10,6 +10,7 @@ import typer
 
 from opencbec.messages.ceb.codec import decode_report, encode, message_class, message_types
 from opencbec.messages.ceb.errors import CebError
+from opencbec.messages.ceb.safexml import speedups_enabled
 from opencbec.messages.ceb.sign import LEGACY_SM2_SHA1, SoftwareSigner, load_certificate
 from opencbec.messages.ceb.sign import sign as sign_message
 from opencbec.messages.ceb.sign import verify as verify_message
@@ -43,6 +44,16 @@ XsdOption = Annotated[
 ]
 
 
+def _note_reader(lang: str) -> None:
+    if not speedups_enabled():
+        typer.echo(
+            "提示：未使用编译的快速读取模块（_fastxml），报文由 lxml 读取，速度较慢"
+            if lang.startswith("zh")
+            else "note: the compiled reader (_fastxml) is not in use; lxml reads the messages (slower)",
+            err=True,
+        )
+
+
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -61,6 +72,7 @@ def validate(
     lang: Annotated[str, typer.Option(help="Language of the reasons: en or zh.")] = "en",
 ) -> None:
     """Validate message files; exit 1 if any has a fault."""
+    _note_reader(lang)
     failed = 0
     for path in files:
         issues = validate_bytes(_read(path), rules=rules, xsd_dir=xsd_dir)

@@ -10,9 +10,16 @@ from typing import Any, Final, TypeVar
 from lxml import etree
 
 from opencbec.messages.ceb import models as _models  # noqa: F401 - registers every message root
-from opencbec.messages.ceb.decoder import decode_record
+from opencbec.messages.ceb.decoder import decode_record, local_name
 from opencbec.messages.ceb.errors import CebDecodeError, CebEncodeError, CebIssue, issue
-from opencbec.messages.ceb.safexml import DEFAULT_LIMITS, Limits, parse
+from opencbec.messages.ceb.safexml import (
+    DEFAULT_LIMITS,
+    Element,
+    Limits,
+    ReaderDeclined,
+    parse,
+    read,
+)
 from opencbec.messages.ceb.spec import CLARK, NS, ROOTS, FieldSpec, Kind, RecordSpec, spec_of
 
 _M = TypeVar("_M")
@@ -51,12 +58,12 @@ def message_class(code: str) -> type:
         raise KeyError(f"unknown CEB message type {code!r}") from None
 
 
-def decode_tree(root: etree._Element) -> Decoded:
-    """Decode an already parsed (trusted or hardened) element tree."""
+def decode_tree(root: Element) -> Decoded:
+    """Decode an already parsed (trusted or hardened) element tree (lxml's or `safexml.read`'s)."""
     issues: list[CebIssue] = []
     tag = root.tag
     if type(tag) is not str or not tag.startswith(CLARK):
-        name = etree.QName(root).localname
+        name = local_name(tag) if type(tag) is str else str(tag)
         raise CebDecodeError(
             [
                 issue(
@@ -115,12 +122,16 @@ def decode_tree(root: etree._Element) -> Decoded:
 
 def decode_report(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Decoded:
     """Decode untrusted bytes, returning the model and any tolerated deviations."""
-    return decode_tree(parse(data, limits))
+    root = read(data, limits)
+    try:
+        return decode_tree(root)
+    except ReaderDeclined:
+        return decode_tree(parse(data, limits))
 
 
 def decode(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Any:
     """Decode untrusted bytes (UTF-8 or GB2312/GBK as declared) into a message model."""
-    return decode_tree(parse(data, limits)).message
+    return decode_report(data, limits).message
 
 
 def decode_as(data: bytes, cls: type[_M], limits: Limits = DEFAULT_LIMITS) -> _M:

@@ -28,9 +28,10 @@ from typing import Any, Final
 from lxml import etree
 
 from opencbec.messages.ceb.errors import CebDecodeError, CebIssue, issue
+from opencbec.messages.ceb.safexml import Element, check_c14n_uri
 from opencbec.messages.ceb.spec import FieldSpec, Kind, RecordSpec, spec_of
 
-Decoder = Callable[[etree._Element, str, list[CebIssue]], Any]
+Decoder = Callable[[Element, str, list[CebIssue]], Any]
 _Getter = Callable[[list[Any]], tuple[Any, ...]]
 
 # Tag sequences remembered per record type; past this, unseen sequences take the general path.
@@ -73,7 +74,12 @@ def number(text: str | None, fs: FieldSpec, path: str) -> Decimal | int:
     )
 
 
-def _leaf_text(node: etree._Element, fs: FieldSpec, path: str, issues: list[CebIssue]) -> str:
+def local_name(tag: str) -> str:
+    """Return the local part of a tag in Clark notation (`{namespace}name` or `name`)."""
+    return tag.rpartition("}")[2]
+
+
+def _leaf_text(node: Element, fs: FieldSpec, path: str, issues: list[CebIssue]) -> str:
     if not len(node):
         return node.text or ""
     # Comments or processing instructions split the text: the value is the text nodes joined,
@@ -92,19 +98,35 @@ def _leaf_text(node: etree._Element, fs: FieldSpec, path: str, issues: list[CebI
     return (node.text or "") + "".join(child.tail or "" for child in node)
 
 
-def leaf_value(node: etree._Element, fs: FieldSpec, path: str, issues: list[CebIssue]) -> Any:
+def leaf_value(node: Element, fs: FieldSpec, path: str, issues: list[CebIssue]) -> Any:
     """Return the value of a leaf, signature or opaque element of the record at `path`."""
     kind = fs.kind
     if kind is Kind.SIGNATURE or kind is Kind.ANY:
         # Canonical bytes: stable across round trips, no tail text, namespaces made explicit.
-        return etree.tostring(node, method="c14n")
+        if not isinstance(node, etree._Element):
+            return node.c14n(check_c14n_uri)
+        try:
+            return etree.tostring(node, method="c14n")
+        except etree.C14NError:
+            where = f"{path}/{fs.name}" if path else fs.name
+            raise CebDecodeError(
+                [
+                    issue(
+                        where,
+                        "c14n",
+                        f"{fs.name} cannot be canonicalised: a namespace URI in scope is "
+                        "relative or malformed",
+                        f"{fs.name} 无法规范化：其作用域内的命名空间 URI 为相对地址或格式错误",
+                    )
+                ]
+            ) from None
     value = _leaf_text(node, fs, path, issues)
     if kind is Kind.STR:
         return " ".join(value.split()) if fs.collapse else value
     return number(value, fs, path)
 
 
-def decode_general(el: etree._Element, spec: RecordSpec, path: str, issues: list[CebIssue]) -> Any:
+def decode_general(el: Element, spec: RecordSpec, path: str, issues: list[CebIssue]) -> Any:
     """Decode a record whatever its children, reporting each deviation (the reference decoder)."""
     values: dict[str, Any] = {}
     by_tag = spec.by_tag
@@ -116,7 +138,7 @@ def decode_general(el: etree._Element, spec: RecordSpec, path: str, issues: list
             continue  # comments and processing instructions carry no data
         hit = by_tag.get(tag)
         if hit is None:
-            name = etree.QName(node).localname
+            name = local_name(tag)
             found = issue(
                 prefix + name,
                 "unexpected",
@@ -174,7 +196,7 @@ def decoder(spec: RecordSpec) -> Decoder:
     return found
 
 
-def decode_record(el: etree._Element, spec: RecordSpec, path: str, issues: list[CebIssue]) -> Any:
+def decode_record(el: Element, spec: RecordSpec, path: str, issues: list[CebIssue]) -> Any:
     """Decode the element of a record of type `spec` at `path`, appending tolerated deviations."""
     return decoder(spec)(el, path, issues)
 
@@ -238,7 +260,7 @@ def _plan(tags: tuple[object, ...], spec: RecordSpec) -> _Plan | None:
 
 
 def _reject_numbers(
-    el: etree._Element,
+    el: Element,
     spec: RecordSpec,
     plan: _Plan,
     texts: list[Any],
@@ -265,8 +287,9 @@ def _simple_decoder(spec: RecordSpec) -> Decoder:
     recent: list[_Plan | None] = [None]
     cls = spec.cls
 
-    def decode_simple(el: etree._Element, path: str, issues: list[CebIssue]) -> Any:
-        nodes = list(el)
+    def decode_simple(el: Element, path: str, issues: list[CebIssue]) -> Any:
+        # Either tree's elements (lxml's or the compiled reader's), never the two mixed.
+        nodes: list[Any] = list(el)
         tags = tuple(map(_TAG, nodes))
         plan = recent[0]
         if plan is None or plan.tags != tags:

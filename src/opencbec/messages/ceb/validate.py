@@ -10,7 +10,7 @@ from typing import Any, Final, cast
 
 from lxml import etree
 
-from opencbec.messages.ceb.codec import decode_tree, encode_tree
+from opencbec.messages.ceb.codec import decode_report, decode_tree, encode_tree
 from opencbec.messages.ceb.compiled import checker
 from opencbec.messages.ceb.errors import CebError, CebIssue, issue
 from opencbec.messages.ceb.rules import id_number_valid
@@ -47,15 +47,16 @@ def validate_bytes(
     limits: Limits = DEFAULT_LIMITS,
 ) -> list[CebIssue]:
     """Return every fault of raw message bytes: parsing, structure, facets, rules and the XSD."""
+    folder = xsd_folder(xsd_dir)
     try:
-        root = parse(data, limits)
-        decoded = decode_tree(root)
+        # The official XSD needs lxml's tree; without it the compiled reader may serve.
+        root = parse(data, limits) if folder is not None else None
+        decoded = decode_report(data, limits) if root is None else decode_tree(root)
     except CebError as exc:
         return list(exc.issues)
     out = list(decoded.issues)
     out.extend(validate(decoded.message, rules=rules, xsd_dir=None))
-    folder = xsd_folder(xsd_dir)
-    if folder is not None:
+    if root is not None and folder is not None:
         direction = spec_of(type(decoded.message)).direction
         assert direction is not None
         out.extend(xsd_issues(root, direction, folder))
