@@ -1,7 +1,9 @@
 """CEB codec throughput: decode + validate against bare lxml parsing, and signature rates.
 
 Run `python -m bench.ceb` from the repository root. Prints `name: value` lines; the last is
-`ratio: <decode+validate of a CEB621 / bare lxml parse of the same bytes>` (target >= 0.35).
+`ratio: <decode+validate of a CEB621 / bare lxml parse of the same bytes>` (target >= 0.35),
+with the compiled reader when it is built (`speedups:` says which); `*_python_path_ratio` are
+the same figures with lxml alone reading, for comparison.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from lxml import etree
 from opencbec.messages.ceb import sm2
 from opencbec.messages.ceb.codec import decode, encode
 from opencbec.messages.ceb.models import imp_inventory
-from opencbec.messages.ceb.safexml import parse
+from opencbec.messages.ceb.safexml import parse, set_speedups, speedups_enabled
 from opencbec.messages.ceb.sign import SoftwareSigner, sign, verify
 from opencbec.messages.ceb.skeleton import skeleton
 from opencbec.messages.ceb.spec import CLARK, DS_SIGNATURE
@@ -180,6 +182,8 @@ def main() -> None:
     assert validate(decode(batch)) == []
     print(f"ceb621_bytes: {len(single)}")
     print(f"batch100_bytes: {len(batch)}")
+    fast = speedups_enabled()
+    print(f"speedups: {'compiled reader (_fastxml)' if fast else 'not in use: lxml alone reads'}")
     full, bare = paired(lambda: validate(decode(single)), lambda: etree.fromstring(single))
     print(f"ceb621_bare_lxml_parse_per_s: {bare:.0f}")
     print(f"ceb621_decode_per_s: {rate(lambda: decode(single)):.0f}")
@@ -190,6 +194,14 @@ def main() -> None:
     print(f"batch100_bare_lxml_parse_per_s: {batch_bare:.1f}")
     print(f"batch100_decode_validate_per_s: {batch_full:.1f}")
     print(f"batch100_ratio: {batch_full / batch_bare:.3f}")
+    set_speedups(False)
+    try:
+        slow, slow_bare = paired(lambda: validate(decode(single)), lambda: etree.fromstring(single))
+        print(f"ceb621_python_path_ratio: {slow / slow_bare:.3f}")
+        slow, slow_bare = paired(lambda: validate(decode(batch)), lambda: etree.fromstring(batch))
+        print(f"batch100_python_path_ratio: {slow / slow_bare:.3f}")
+    finally:
+        set_speedups(fast)
     floor, floor_bare = paired(lambda: read_floor(single), lambda: etree.fromstring(single))
     print(f"ceb621_read_floor_ratio: {floor / floor_bare:.3f}")
     floor, floor_bare = paired(lambda: read_floor(batch), lambda: etree.fromstring(batch))
