@@ -25,7 +25,11 @@ from opencbec.web import create_app
 # Settings read OPENCBEC_* from the environment; a developer's own (say OPENCBEC_ENV=prod) must not
 # leak into tests. Only the variables that steer the test run are kept.
 for _name in [n for n in os.environ if n.startswith("OPENCBEC_")]:
-    if _name not in {"OPENCBEC_TEST_DATABASE_URL", "OPENCBEC_CEB_XSD_DIR"}:
+    if _name not in {
+        "OPENCBEC_TEST_DATABASE_URL",
+        "OPENCBEC_CEB_XSD_DIR",
+        "OPENCBEC_REQUIRE_SPEEDUPS",
+    }:
         del os.environ[_name]
 PG_URL = os.environ.get("OPENCBEC_TEST_DATABASE_URL", "")
 SHARED = Path(__file__).resolve().parents[2] / "shared"
