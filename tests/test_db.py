@@ -222,3 +222,21 @@ def test_prepared_statements_refuse_expanding_parameters(
         pytest.raises(ValueError, match="expanding"),
     ):
         listed.rows(session, {})
+
+
+def test_prepared_statements_run_inside_the_session_savepoint(
+    connection: Connection, parcels: Table
+) -> None:
+    add = Prepared(insert_columns(parcels, generated=("id",)))
+    row = {"code": "A", "kind": "order", "amount": Decimal(1), "at": None, "content": None}
+    count = Prepared(select(func.count()).select_from(parcels))
+    with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+        add.count(session, [row])
+        savepoint = session.begin_nested()
+        add.count(session, [{**row, "code": "B"}])
+        assert count.rows(session, {}) == [(2,)]
+        savepoint.rollback()  # what the savepoint wrote goes with it, not what came before
+        assert count.rows(session, {}) == [(1,)]
+        with session.begin_nested():
+            add.count(session, [{**row, "code": "C"}])
+        assert count.rows(session, {}) == [(2,)]

@@ -8,11 +8,12 @@ writers queue instead of failing); PostgreSQL is chosen by URL alone.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     JSON,
@@ -31,7 +32,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, class_mapper, sessionmaker
+from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.instrumentation import ClassManager
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
@@ -117,6 +120,7 @@ def innermost_transaction(session: Session) -> SessionTransaction | None:
 
 
 _Processor = Callable[[Any], Any] | None
+T = TypeVar("T")
 
 
 class _Compiled:
@@ -195,14 +199,43 @@ class Prepared:
 
     def rows(self, session: Session, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Run the statement with `params` in the session's transaction; return its rows."""
-        connection = session.connection()
+        connection = _connection(session)
         return _run(connection, self._compiled(connection.dialect), [params])[0]
 
     def count(self, session: Session, params: Sequence[Mapping[str, Any]]) -> int:
         """Run the statement once for each parameter set (one executemany); return the rows
         it changed."""
-        connection = session.connection()
+        connection = _connection(session)
         return _run(connection, self._compiled(connection.dialect), params)[1]
+
+
+_CONNECTION = "opencbec.db.connection"
+
+
+def _connection(session: Session) -> Connection:
+    # The connection of the session's transaction or savepoint, asked of the session once for
+    # each (asking costs more than a prepared run; asking first is what emits a savepoint).
+    transaction = innermost_transaction(session)
+    held = session.info.get(_CONNECTION)
+    if held is not None and held[0] is transaction and transaction and transaction.is_active:
+        return cast(Connection, held[1])
+    connection = session.connection()
+    session.info[_CONNECTION] = (innermost_transaction(session), connection)
+    return connection
+
+
+def loaded(cls: type[T], values: Mapping[str, Any]) -> T:
+    """Return a new object of the mapped class `cls` holding `values` as if loaded, without its
+    constructor's per-attribute events (the cost of building many small objects)."""
+    row: T = _manager(cast(Any, cls)).new_instance()
+    instance_state(row).dict.update(values)
+    return row
+
+
+@functools.cache
+def _manager(cls: Any) -> ClassManager[Any]:
+    # Its mapper configured first (a constructor would do it): attributes work only then.
+    return class_mapper(cls).class_manager
 
 
 def insert_columns(table: Table, *, generated: tuple[str, ...] = ()) -> Insert:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction, make_transient_to_detached
 
 from opencbec.audit.models import AuditChainHead, AuditEntry
-from opencbec.db import Prepared, innermost_transaction, insert_columns
+from opencbec.db import Prepared, innermost_transaction, insert_columns, loaded
 from opencbec.kit.i18n import Bilingual
 from opencbec.kit.time import utcnow
 
@@ -184,20 +184,24 @@ def record(
     Inside `batch` the entry is written when the batch ends (its seq and hash are set then).
     """
     session.flush()  # the change being audited is written first, its faults raised here
-    entry = AuditEntry(
-        at=utcnow(),
-        actor_user_id=actor.user_id,
-        actor_organisation_id=actor.organisation_id,
-        actor_api_key_id=actor.api_key_id,
-        actor_label=actor.label,
-        organisation_id=organisation_id,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        before_digest=digest(before),
-        after_digest=digest(after),
-        # Stored exactly as hashed: the canonical round trip fixes key order and number forms.
-        details=json.loads(canonical(dict(details or {}))),
+    # Built as a loaded row (no per-attribute events): every stored document writes one.
+    entry = loaded(
+        AuditEntry,
+        {
+            "at": utcnow(),
+            "actor_user_id": actor.user_id,
+            "actor_organisation_id": actor.organisation_id,
+            "actor_api_key_id": actor.api_key_id,
+            "actor_label": actor.label,
+            "organisation_id": organisation_id,
+            "action": action,
+            "object_type": object_type,
+            "object_id": str(object_id),
+            "before_digest": digest(before),
+            "after_digest": digest(after),
+            # Stored exactly as hashed: the canonical round trip fixes key order and number forms.
+            "details": json.loads(canonical(dict(details or {}))),
+        },
     )
     pending: list[tuple[SessionTransaction | None, AuditEntry]] | None = session.info.get(
         _BATCH_KEY

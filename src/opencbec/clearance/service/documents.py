@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from opencbec.audit import service as audit_service
 from opencbec.clearance.models import ClearanceDocument, DocumentReceipt, DocumentVersion
-from opencbec.db import Base, Prepared, insert_columns
+from opencbec.db import Base, Prepared, insert_columns, loaded
 from opencbec.errors import Conflict, FieldError, InvalidInput, NotFound
 from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import N_, Bilingual
@@ -373,6 +373,21 @@ _INSERT_DOCUMENT: Final = Prepared(
 )
 _INSERT_VERSION: Final = Prepared(insert_columns(_VERSIONS, generated=("id",)))
 _VERSION_FIELDS: Final = ("version", "guid", "app_type", "content", "message_guid", "received_at")
+_OWN_FIELDS: Final = ("app_type", "message_guid", "received_at")  # not the document's
+# SQLite: a new document's first version copies its number, guid and content from the row just
+# written (the content is not serialised and sent twice).
+_COPY_FIRST_VERSION: Final = Prepared(
+    insert(_VERSIONS).from_select(
+        ["document_id", *_VERSION_FIELDS],
+        select(
+            _DOCUMENTS.c.id,
+            *[
+                bindparam(n, type_=_VERSIONS.c[n].type) if n in _OWN_FIELDS else _DOCUMENTS.c[n]
+                for n in _VERSION_FIELDS
+            ],
+        ).where(_DOCUMENTS.c.id == bindparam("document_id")),
+    )
+)
 # PostgreSQL: a new document and its first version in one round trip (the version's guid, content
 # and number are the document's own).
 _NEW_DOCUMENT: Final = (
@@ -688,8 +703,8 @@ def _insert_new(
         ((document_id,),) = _INSERT_WITH_FIRST_VERSION.rows(session, params)
     else:
         ((document_id,),) = _INSERT_DOCUMENT.rows(session, values)
-        _INSERT_VERSION.count(
-            session, [{"document_id": document_id, **{n: params[n] for n in _VERSION_FIELDS}}]
+        _COPY_FIRST_VERSION.count(
+            session, [{"document_id": document_id, **{n: params[n] for n in _OWN_FIELDS}}]
         )
     return attach_row(session, ClearanceDocument, {"id": document_id, **values})
 
@@ -710,7 +725,7 @@ def attach_row(session: Session, cls: type[M], values: Mapping[str, Any]) -> M:
         for name, value in values.items():
             set_committed_value(held, name, value)
         return cast(M, held)
-    row = cls(**values)
+    row = loaded(cls, values)
     make_transient_to_detached(row)
     session.add(row)
     return row
