@@ -715,6 +715,9 @@ static int close_element(Reader *R) {
     if (children == NULL) return ERROR;
     R->depth--;
     for (Py_ssize_t i = 0; i < count; i++) PyTuple_SET_ITEM(children, i, R->kids[f->kbase + i]);
+    /* Nodes hold no references back up the tree: the tuple can be no part of a cycle, and
+     * the collector need not walk the thousands a batch makes. */
+    if (count) PyObject_GC_UnTrack(children);
     R->nkids = f->kbase;
     Node *n = PyObject_New(Node, &NodeType);
     if (n == NULL) {
@@ -1079,7 +1082,8 @@ static int c14n_element(Out *o, Node *n, Context *ctx, int apex, Scan *S, PyObje
     for (int i = 0; i < nns; i++) {
         if (out_put(o, " xmlns", 6) < 0) goto fail;
         if (ns[i].l1 && (out_put(o, ":", 1) < 0 || out_put(o, ns[i].k1, ns[i].l1) < 0)) goto fail;
-        if (out_put(o, "=\"", 2) < 0 || out_escaped(o, ns[i].k2, ns[i].l2, 1) < 0 ||
+        /* libxml2 writes namespace URIs as they are, unescaped (so lxml's C14N does). */
+        if (out_put(o, "=\"", 2) < 0 || out_put(o, ns[i].k2, ns[i].l2) < 0 ||
             out_put(o, "\"", 1) < 0)
             goto fail;
     }
