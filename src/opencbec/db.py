@@ -166,11 +166,13 @@ class _Compiled:
 
     def parameters(self, given: Mapping[str, Any]) -> Any:
         values = {**self.constants, **given} if self.constants else given
-        processed = [
-            (name, values[name] if process is None else process(values[name]))
-            for name, process in self.binds
-        ]
-        return tuple(v for _, v in processed) if self.positional else dict(processed)
+        if self.positional:
+            return tuple(
+                [values[n] if process is None else process(values[n]) for n, process in self.binds]
+            )
+        return {
+            n: values[n] if process is None else process(values[n]) for n, process in self.binds
+        }
 
 
 class Prepared:
@@ -214,13 +216,15 @@ _CONNECTION = "opencbec.db.connection"
 
 def _connection(session: Session) -> Connection:
     # The connection of the session's transaction or savepoint, asked of the session once for
-    # each (asking costs more than a prepared run; asking first is what emits a savepoint).
-    transaction = innermost_transaction(session)
+    # each (asking costs more than a prepared run; asking first is what emits a savepoint). The
+    # session's `_transaction` is its innermost one (what `innermost_transaction` finds by the
+    # public API, at several times the cost on this path).
+    transaction = session._transaction
     held = session.info.get(_CONNECTION)
     if held is not None and held[0] is transaction and transaction and transaction.is_active:
         return cast(Connection, held[1])
     connection = session.connection()
-    session.info[_CONNECTION] = (innermost_transaction(session), connection)
+    session.info[_CONNECTION] = (session._transaction, connection)
     return connection
 
 
