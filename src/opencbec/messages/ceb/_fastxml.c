@@ -21,6 +21,7 @@
 #include <Python.h>
 #include <structmember.h>
 #include <string.h>
+#include <limits.h>
 
 #define MAX_ATTRS 64
 #define MAX_DEPTH_CAP 256
@@ -120,6 +121,7 @@ typedef struct {
     Doc *doc;
     Py_ssize_t start; /* offset of the start tag's "<" */
     int scope;        /* the namespace bindings in scope inside the element */
+    int depth;        /* 0 for the root */
 } Node;
 
 static PyTypeObject NodeType;
@@ -734,6 +736,7 @@ static int close_element(Reader *R) {
     n->doc = R->doc;
     n->start = f->start;
     n->scope = f->scope;
+    n->depth = R->depth;
     return push_kid(R, (PyObject *)n);
 }
 
@@ -988,18 +991,30 @@ static int ctx_push(Context *c, const char *prefix, Py_ssize_t plen, const char 
     return 0;
 }
 
-static const Rendered *ctx_find(Context *c, const char *prefix, Py_ssize_t plen) {
-    for (int i = c->n - 1; i >= 0; i--) {
-        if (c->items[i].plen == plen && memcmp(c->items[i].prefix, prefix, (size_t)plen) == 0)
-            return &c->items[i];
-    }
-    return NULL;
-}
+
+/* The canonical form follows libxml2's inclusive C14N as lxml runs it, quirks included. lxml
+ * canonicalises an element other than the root in a stand-in document whose root is a copy of
+ * the element carrying copies of the namespace declarations in scope. libxml2 then takes, for
+ * each element E, the declarations in scope that xmlSearchNs(E, prefix) finds by pointer; but
+ * xmlSearchNs also answers with an ancestor's own namespace, and an ancestor below the copied
+ * root whose namespace was declared at or above the apex points at the original declaration,
+ * not the copy: that prefix is then "lost" for E (not on E's list). A declaration is written
+ * unless the parent's list holds the same prefix and URI (xmlns="" looks at every level); an
+ * element whose list has no default namespace gets xmlns="" when the nearest list entry for the
+ * default namespace on its path is not empty. Without lost prefixes this is plain C14N 1.0. */
+#define MAX_IN_SCOPE 256
+
+typedef struct {
+    const char *prefix;
+    Py_ssize_t plen;
+} Prefix;
 
 typedef struct {
     StartTag t;
     SortKey at[MAX_ATTRS];
-    SortKey ns[]; /* the namespaces to render */
+    SortKey ns[MAX_IN_SCOPE];     /* to write */
+    Binding *scope[MAX_IN_SCOPE]; /* the nearest binding of each prefix in scope */
+    Prefix lost[MAX_IN_SCOPE];    /* lost for the children (the parent's, updated) */
 } C14nFrame;
 
 /* Let `check` (None or a callable) see a namespace URI the canonical form holds; it may raise. */
@@ -1011,54 +1026,138 @@ static int check_uri(PyObject *check, PyObject *uri) {
     return 0;
 }
 
-static int c14n_element(Out *o, Node *n, Context *ctx, int apex, Scan *S, PyObject *check) {
-    Doc *d = n->doc;
-    int chain = 0;
-    if (apex) {
-        for (int i = n->scope; i >= 0; i = d->bindings[i].prev) chain++;
+static int prefix_in(const Prefix *set, int n, const char *prefix, Py_ssize_t plen) {
+    for (int i = 0; i < n; i++) {
+        if (set[i].plen == plen && memcmp(set[i].prefix, prefix, (size_t)plen) == 0) return 1;
     }
-    C14nFrame *F = PyMem_Malloc(sizeof(C14nFrame) + (size_t)(chain + MAX_ATTRS) * sizeof(SortKey));
+    return 0;
+}
+
+static int declares(const StartTag *t, const char *prefix, Py_ssize_t plen) {
+    for (int i = 0; i < t->nattrs; i++) {
+        const Attr *a = &t->attrs[i];
+        if (!is_xmlns(a)) continue;
+        Py_ssize_t alen = a->colon < 0 ? 0 : a->nlen - 6;
+        if (alen == plen && memcmp(a->colon < 0 ? "" : a->name + 6, prefix, (size_t)plen) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int too_many(void) {
+    PyErr_SetString(PyExc_ValueError, "too many namespaces in scope to canonicalise");
+    return -1;
+}
+
+/* `levels` in ctx: each element's list; the parent's is ctx->items[parent_start, parent_end). */
+static int c14n_element(Out *o, Node *n, Context *ctx, int apex, Scan *S, PyObject *check,
+                        const Prefix *lost, int nlost, int parent_start, int parent_end,
+                        int apex_scope) {
+    Doc *d = n->doc;
+    C14nFrame *F = PyMem_Malloc(sizeof(C14nFrame));
     if (F == NULL) {
         PyErr_NoMemory();
         return -1;
     }
     StartTag *t = &F->t;
     SortKey *ns = F->ns, *at = F->at;
-    int mark = ctx->n;
-    int nns = 0, nat = 0;
+    int level = ctx->n;
+    int nns = 0, nat = 0, nscope = 0, nchild_lost = 0;
     t->nattrs = 0;
     S->p = S->buf + n->start;
     if (read_start_tag(S, t) != OK) {
         if (!PyErr_Occurred()) PyErr_SetString(PyExc_RuntimeError, "the source changed");
         goto fail;
     }
-    if (apex) {
-        /* Every namespace in scope, the nearest binding of each prefix. */
-        for (int i = n->scope; i >= 0; i = d->bindings[i].prev) {
-            Binding *b = &d->bindings[i];
-            if (ctx_find(ctx, b->prefix, b->plen) != NULL) continue;
-            if (ctx_push(ctx, b->prefix, b->plen, b->uri8 ? b->uri8 : "", b->ulen) < 0) goto fail;
-            if (check_uri(check, b->uri) < 0) goto fail;
-            if (b->uri8 != NULL) ns[nns++] = (SortKey){b->prefix, b->plen, b->uri8, b->ulen, 0};
+    /* The nearest binding of each prefix in scope. */
+    for (int i = n->scope; i >= 0; i = d->bindings[i].prev) {
+        Binding *b = &d->bindings[i];
+        int seen = 0;
+        for (int j = 0; j < nscope && !seen; j++) {
+            seen = F->scope[j]->plen == b->plen &&
+                   memcmp(F->scope[j]->prefix, b->prefix, (size_t)b->plen) == 0;
         }
-    } else {
-        for (int i = 0; i < t->nattrs; i++) {
-            Attr *a = &t->attrs[i];
-            if (!is_xmlns(a)) continue;
-            const char *prefix = a->colon < 0 ? "" : a->name + 6;
-            Py_ssize_t plen = a->colon < 0 ? 0 : a->nlen - 6;
-            Py_ssize_t ulen;
-            const char *uri = PyUnicode_AsUTF8AndSize(a->value, &ulen);
-            if (uri == NULL || check_uri(check, a->value) < 0) goto fail;
-            const Rendered *now = ctx_find(ctx, prefix, plen);
-            const char *was = now ? now->uri : "";
-            Py_ssize_t wlen = now ? now->ulen : 0;
-            if (bytes_cmp(was, wlen, uri, ulen) == 0) continue;
-            if (ctx_push(ctx, prefix, plen, uri, ulen) < 0) goto fail;
-            ns[nns++] = (SortKey){prefix, plen, uri, ulen, 0};
+        if (seen) continue;
+        if (nscope == MAX_IN_SCOPE) {
+            too_many();
+            goto fail;
+        }
+        F->scope[nscope++] = b;
+    }
+    /* The URIs libxml2 checks: every one in scope at the apex, then each declared one. */
+    for (int i = 0; i < nscope; i++) {
+        if (apex && check_uri(check, F->scope[i]->uri) < 0) goto fail;
+    }
+    for (int i = 0; i < t->nattrs && !apex; i++) {
+        if (is_xmlns(&t->attrs[i]) && check_uri(check, t->attrs[i].value) < 0) goto fail;
+    }
+    /* This element's list, and what of it is written. */
+    int has_default = 0;
+    for (int i = 0; i < nscope; i++) {
+        Binding *b = F->scope[i];
+        if (!apex && !declares(t, b->prefix, b->plen) && prefix_in(lost, nlost, b->prefix, b->plen))
+            continue;
+        const char *uri = b->uri8 ? b->uri8 : "";
+        Py_ssize_t ulen = b->uri8 ? b->ulen : 0;
+        int written;
+        if (b->plen == 0) has_default = 1;
+        if (b->plen == 0 && ulen == 0) {
+            /* xmlns="": written when the nearest default on the path is not empty. */
+            written = 0;
+            for (int j = ctx->n - 1; j >= 0; j--) {
+                if (ctx->items[j].plen == 0) {
+                    written = ctx->items[j].ulen != 0;
+                    break;
+                }
+            }
+        } else {
+            written = 1;
+            for (int j = parent_end - 1; j >= parent_start; j--) {
+                const Rendered *r = &ctx->items[j];
+                if (r->plen == b->plen && memcmp(r->prefix, b->prefix, (size_t)b->plen) == 0) {
+                    written = bytes_cmp(r->uri, r->ulen, uri, ulen) != 0;
+                    break;
+                }
+            }
+        }
+        if (written) ns[nns++] = (SortKey){b->prefix, b->plen, uri, ulen, 0};
+        if (ctx_push(ctx, b->prefix, b->plen, uri, ulen) < 0) goto fail;
+    }
+    int spurious = 0;
+    if (!has_default) {
+        for (int j = ctx->n - 1; j >= 0; j--) {
+            if (ctx->items[j].plen == 0) {
+                spurious = ctx->items[j].ulen != 0;
+                break;
+            }
         }
     }
     qsort(ns, (size_t)nns, sizeof(SortKey), key_cmp);
+    /* Lost for the children: the parent's set, less what this element declares, and this
+     * element's own prefix when its declaration is at or above the apex. */
+    if (!apex) {
+        for (int i = 0; i < nlost; i++) {
+            if (!declares(t, lost[i].prefix, lost[i].plen)) F->lost[nchild_lost++] = lost[i];
+        }
+        const char *prefix = t->colon < 0 ? "" : t->name;
+        Py_ssize_t plen = t->colon < 0 ? 0 : t->colon;
+        Binding *b = declares(t, prefix, plen) ? NULL : lookup(d, n->scope, prefix, plen);
+        if (b != NULL && b->uri != NULL) {
+            int was = prefix_in(F->lost, nchild_lost, prefix, plen);
+            if ((int)(b - d->bindings) <= apex_scope && !was) {
+                if (nchild_lost == MAX_IN_SCOPE) {
+                    too_many();
+                    goto fail;
+                }
+                F->lost[nchild_lost++] = (Prefix){prefix, plen};
+            } else if ((int)(b - d->bindings) > apex_scope && was) {
+                for (int i = 0; i < nchild_lost; i++) {
+                    if (F->lost[i].plen == plen && memcmp(F->lost[i].prefix, prefix, (size_t)plen) == 0)
+                        F->lost[i] = F->lost[--nchild_lost];
+                }
+            }
+        }
+    }
     for (int i = 0; i < t->nattrs; i++) {
         Attr *a = &t->attrs[i];
         if (is_xmlns(a)) continue;
@@ -1079,6 +1178,7 @@ static int c14n_element(Out *o, Node *n, Context *ctx, int apex, Scan *S, PyObje
     }
     qsort(at, (size_t)nat, sizeof(SortKey), key_cmp);
     if (out_put(o, "<", 1) < 0 || out_put(o, t->name, t->nlen) < 0) goto fail;
+    if (spurious && out_put(o, " xmlns=\"\"", 9) < 0) goto fail;
     for (int i = 0; i < nns; i++) {
         if (out_put(o, " xmlns", 6) < 0) goto fail;
         if (ns[i].l1 && (out_put(o, ":", 1) < 0 || out_put(o, ns[i].k1, ns[i].l1) < 0)) goto fail;
@@ -1094,20 +1194,24 @@ static int c14n_element(Out *o, Node *n, Context *ctx, int apex, Scan *S, PyObje
             goto fail;
     }
     if (out_put(o, ">", 1) < 0 || out_str(o, n->text, 0) < 0) goto fail;
+    int level_end = ctx->n;
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(n->children); i++) {
         Node *child = (Node *)PyTuple_GET_ITEM(n->children, i);
-        if (c14n_element(o, child, ctx, 0, S, check) < 0 || out_str(o, child->tail, 0) < 0) goto fail;
+        if (c14n_element(o, child, ctx, 0, S, check, F->lost, nchild_lost, level, level_end,
+                         apex_scope) < 0 ||
+            out_str(o, child->tail, 0) < 0)
+            goto fail;
     }
     if (out_put(o, "</", 2) < 0 || out_put(o, t->name, t->nlen) < 0 || out_put(o, ">", 1) < 0)
         goto fail;
     clear_tag(t);
     PyMem_Free(F);
-    ctx->n = mark;
+    ctx->n = level;
     return 0;
 fail:
     clear_tag(t);
     PyMem_Free(F);
-    ctx->n = mark;
+    ctx->n = level;
     return -1;
 }
 
@@ -1119,7 +1223,9 @@ static PyObject *node_c14n(Node *n, PyObject *check) {
     S.end = S.buf + PyBytes_GET_SIZE(n->doc->data);
     S.scratch = NULL;
     S.scap = 0;
-    int rc = c14n_element(&o, n, &ctx, 1, &S, check);
+    /* The root is canonicalised in its own document: nothing is lost there. */
+    int apex_scope = n->depth > 0 ? n->scope : -1;
+    int rc = c14n_element(&o, n, &ctx, 1, &S, check, NULL, 0, 0, 0, apex_scope);
     PyObject *result = rc < 0 ? NULL : PyBytes_FromStringAndSize(o.buf, o.len);
     PyMem_Free(o.buf);
     PyMem_Free(ctx.items);
