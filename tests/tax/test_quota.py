@@ -186,3 +186,25 @@ def test_pre_flight_year_to_date_reads_the_ledger_without_the_set_under_check(
         session, dt.date(2026, 11, 27), exclude_order_no="OY1"
     )
     assert again.annual_used(BUYER, 2026) == 0
+
+
+def test_a_reservation_past_the_limit_is_refused_with_what_is_left(session: Session) -> None:
+    def reserve(key: str, amount: str) -> None:
+        service.reserve_quota(
+            session,
+            actor=ACTOR,
+            id_number=BUYER,
+            year=2030,
+            document_key=key,
+            amount=Decimal(amount),
+        )
+
+    with pytest.raises(service.QuotaExceeded, match=r"26000.*26000\.01"):
+        reserve("big|1", "26000.01")  # more than a year allows, on a buyer with no account yet
+    assert service.remaining_quota(session, id_number=BUYER, year=2030) == Decimal(26000)
+    reserve("big|2", "25000")
+    with pytest.raises(service.QuotaExceeded, match=r"1000\.00000 left, 1000\.01 asked"):
+        reserve("big|3", "1000.01")
+    assert service.remaining_quota(session, id_number=BUYER, year=2030) == Decimal(1000)
+    reserve("big|4", "1000")  # the last yuan
+    assert service.remaining_quota(session, id_number=BUYER, year=2030) == Decimal(0)

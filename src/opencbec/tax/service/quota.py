@@ -9,11 +9,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from opencbec.audit import service as audit_service
 from opencbec.audit.service import Actor
@@ -95,15 +94,30 @@ _ACCOUNTS: Final = cast(Table, QuotaAccount.__table__)
 _ENTRIES: Final = cast(Table, QuotaEntry.__table__)
 
 
+@functools.cache
+def _reserve_on_account(dialect: str) -> Prepared:
+    # The buyer's account made with the amount reserved, or the amount added to the account
+    # there when the limit allows it, in one statement that answers the row (none: the limit
+    # does not allow it). The conflict takes the row lock on PostgreSQL whether or not it
+    # updates (SQLite holds the write lock), which keeps two declarations from taking the same
+    # last yuan.
+    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(_ACCOUNTS).values(
+        {c.name: bindparam(c.name, type_=c.type) for c in _ACCOUNTS.c if c.name != "id"}
+    )
+    limit = bindparam("limit", type_=_ACCOUNTS.c.reserved.type)
+    return Prepared(
+        upsert.on_conflict_do_update(
+            index_elements=["buyer_hash", "year"],
+            set_={"reserved": _ACCOUNTS.c.reserved + upsert.excluded.reserved},
+            where=_ACCOUNTS.c.reserved + _ACCOUNTS.c.consumed + upsert.excluded.reserved <= limit,
+        ).returning(*_ACCOUNTS.c)
+    )
+
+
 # Built once and prepared: each declared inventory runs these, and building a statement costs
 # more than running it (and Core's per-execution work more than the database's).
 _INSERT_ENTRY: Final = Prepared(
     insert_columns(_ENTRIES, generated=("id",)).returning(_ENTRIES.c.id)
-)
-_RESERVE: Final = Prepared(
-    update(_ACCOUNTS)
-    .where(_ACCOUNTS.c.id == bindparam("account_id"))
-    .values(reserved=bindparam("reserved", type_=_ACCOUNTS.c.reserved.type))
 )
 _ENTRY_BY_KEY: Final = Prepared(
     select(*_ENTRIES.c).where(_ENTRIES.c.document_key == bindparam("key"))
@@ -143,13 +157,27 @@ def reserve_quota(
         return clearance_service.attach_row(
             session, QuotaEntry, dict(zip(_ENTRIES.c.keys(), existing[0], strict=True))
         )
-    account = _locked_account(session, buyer_hash(id_number), year)
-    remaining = ANNUAL_LIMIT - account.reserved - account.consumed
-    if amount > remaining:
-        raise QuotaExceeded(remaining, amount)
-    reserved = account.reserved + amount
-    _RESERVE.count(session, [{"account_id": account.id, "reserved": reserved}])
-    set_committed_value(account, "reserved", reserved)
+    key = buyer_hash(id_number)
+    reserved = (
+        _reserve_on_account(session.get_bind().dialect.name).rows(
+            session,
+            {
+                "buyer_hash": key,
+                "year": year,
+                "reserved": amount,
+                "consumed": Decimal(0),
+                "limit": ANNUAL_LIMIT,
+            },
+        )
+        if amount <= ANNUAL_LIMIT
+        else []
+    )
+    if not reserved:  # the limit does not allow it: say what is left
+        refused = _locked_account(session, key, year)
+        raise QuotaExceeded(ANNUAL_LIMIT - refused.reserved - refused.consumed, amount)
+    account = clearance_service.attach_row(
+        session, QuotaAccount, dict(zip(_ACCOUNTS.c.keys(), reserved[0], strict=True))
+    )
     return _add_entry(
         session,
         actor,
