@@ -15,6 +15,7 @@ from opencbec.kit.money import (
     from_minor_units,
     lines_total,
     parse_money,
+    shown_amount,
     stored_amount,
     to_minor_units,
 )
@@ -116,3 +117,9 @@ def test_lines_total_sums_the_field_of_every_line_and_skips_the_malformed() -> N
     assert lines_total([{"qty": "2"}, {"qty": "3"}], "qty") == 5
     assert lines_total(None) == 0
     assert lines_total({"totalPrice": "1"}) == 0
+
+
+def test_figures_show_amounts_with_thousands_and_two_decimals() -> None:
+    assert shown_amount(Decimal("1875353.8")) == "1,875,353.80"
+    assert shown_amount(Decimal("320.00000")) == "320.00"
+    assert shown_amount(Decimal(0)) == "0.00"

@@ -30,6 +30,7 @@ from opencbec.identity.rules import Principal, has_scope, regulator_may_read
 from opencbec.kit.charts import bar_chart
 from opencbec.kit.i18n import N_
 from opencbec.kit.mask import is_id_number, is_phone, mask_id_number, mask_name, mask_phone
+from opencbec.kit.money import shown_amount
 from opencbec.kit.time import CHINA_STANDARD_TIME, utcnow
 from opencbec.webkit import (
     LIKE_ESCAPE,
@@ -201,7 +202,7 @@ def declarant_panels(session: Session, principal: Principal) -> list[Panel]:
     ]
     tax = _tax_billed(session, since, _own(principal))
     if tax:
-        figures.append(Figure(N_("Import tax billed this month (CNY)"), f"{tax:,.2f}"))
+        figures.append(Figure(N_("Import tax billed this month (CNY)"), shown_amount(tax)))
     chart = bar_chart(
         N_("Inventories declared per day, last 30 days"),
         _inventories_per_day(session, now, _own(principal)),
@@ -241,7 +242,9 @@ def zone_panels(session: Session, principal: Principal) -> list[Panel]:
     ]
     tax = _tax_billed(session, _month_start(now))
     if tax:
-        figures.append(Figure(N_("Import tax billed in the zone this month (CNY)"), f"{tax:,.2f}"))
+        figures.append(
+            Figure(N_("Import tax billed in the zone this month (CNY)"), shown_amount(tax))
+        )
     chart = bar_chart(
         N_("Inventories declared in the zone per day, last 30 days"),
         _inventories_per_day(session, now),

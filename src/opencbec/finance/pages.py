@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from opencbec.finance import portal, service
 from opencbec.kit.i18n import N_
+from opencbec.kit.money import shown_amount
 from opencbec.kit.report import Table
 from opencbec.webkit import CurrentPrincipal, DbSession, Figure, format_amount, render
 
@@ -58,7 +59,7 @@ def collections_page(request: Request, session: DbSession, principal: CurrentPri
         Figure(N_("Ready for settlement"), str(len(ready))),
         Figure(
             N_("Collections of released exports (CNY)"),
-            portal.cny(sum((c.amount for c in ready), Decimal(0))),
+            shown_amount(sum((c.amount for c in ready), Decimal(0))),
         ),
     ]
     if scope.sellers is not None:

@@ -13,6 +13,7 @@ from opencbec.identity.models import Department
 from opencbec.identity.rules import Principal
 from opencbec.kit.charts import BarChart, bar_chart
 from opencbec.kit.i18n import N_
+from opencbec.kit.money import shown_amount
 from opencbec.webkit import (
     Figure,
     NavItem,
@@ -25,11 +26,6 @@ from opencbec.webkit import (
 
 COLLECTIONS_PAGE = "/finance/collections"
 RECONCILIATION_PAGE = "/finance/reconciliation"
-
-
-def cny(value: Decimal) -> str:
-    """Return an amount as shown in figures: thousands separated, two decimals."""
-    return f"{value:,.2f}"
 
 
 def month_chart(title: str, collections: list[service.ExportCollection]) -> BarChart | None:
@@ -57,7 +53,10 @@ def finance_todos(session: Session, principal: Principal) -> list[TodoItem]:
                     "%(n)s export collections of your client enterprises (CNY %(amount)s) match exports customs released: settle them in foreign exchange."
                 ),
                 COLLECTIONS_PAGE,
-                {"n": len(ready), "amount": cny(sum((c.amount for c in ready), Decimal(0)))},
+                {
+                    "n": len(ready),
+                    "amount": shown_amount(sum((c.amount for c in ready), Decimal(0))),
+                },
             )
         ]
     if _is_forex(principal):
@@ -88,10 +87,12 @@ def finance_panels(session: Session, principal: Principal) -> list[Panel]:
     ready = service.settleable(collections)
     figures = [
         Figure(N_("Export collections"), str(len(collections)), COLLECTIONS_PAGE),
-        Figure(N_("Collected (CNY)"), cny(sum((c.amount for c in collections), Decimal(0)))),
+        Figure(
+            N_("Collected (CNY)"), shown_amount(sum((c.amount for c in collections), Decimal(0)))
+        ),
         Figure(
             N_("Collections of released exports (CNY)"),
-            cny(sum((c.amount for c in ready), Decimal(0))),
+            shown_amount(sum((c.amount for c in ready), Decimal(0))),
         ),
     ]
     if scope.sellers is not None:

@@ -122,3 +122,8 @@ def lines_total(lines: object, field: str = "totalPrice") -> Decimal:
     return sum(
         (stored_amount(line.get(field)) for line in lines if isinstance(line, dict)), Decimal(0)
     )
+
+
+def shown_amount(value: Decimal) -> str:
+    """Return an amount as home-page figures show it: thousands separated, two decimals."""
+    return f"{value:,.2f}"

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from opencbec.errors import Forbidden, InvalidInput
 from opencbec.kit.i18n import N_
+from opencbec.kit.money import shown_amount
 from opencbec.kit.report import Table
 from opencbec.kit.time import utcnow
 from opencbec.tax import portal, service
@@ -154,7 +155,7 @@ def exports_page(request: Request, session: DbSession, principal: CurrentPrincip
                 Figure(N_("Refund candidates"), str(len(candidates))),
                 Figure(
                     N_("Value of refund candidates (CNY)"),
-                    portal.cny(sum((r.value for r in candidates), Decimal(0))),
+                    shown_amount(sum((r.value for r in candidates), Decimal(0))),
                 ),
                 Figure(N_("Import tax bills due"), str(sum(m.due for m in months))),
             ],

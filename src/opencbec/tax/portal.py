@@ -17,6 +17,7 @@ from opencbec.identity.models import Department
 from opencbec.identity.rules import Principal, regulator_may_read
 from opencbec.kit.charts import BarChart, bar_chart
 from opencbec.kit.i18n import N_
+from opencbec.kit.money import shown_amount
 from opencbec.kit.time import utcnow
 from opencbec.tax import service
 from opencbec.tax.models import QuotaAccount
@@ -82,11 +83,6 @@ def quota_panels(session: Session, principal: Principal) -> list[Panel]:
     ]
 
 
-def cny(value: Decimal) -> str:
-    """Return an amount as shown in figures: thousands separated, two decimals."""
-    return f"{value:,.2f}"
-
-
 def tax_chart(months: list[service.TaxMonth]) -> BarChart | None:
     """Return the import tax billed by month (CNY, oldest first), or None with nothing to draw."""
     chart = bar_chart(
@@ -111,7 +107,7 @@ def tax_bureau_todos(session: Session, principal: Principal) -> list[TodoItem]:
                 EXPORTS_PAGE + "#refunds",
                 {
                     "n": len(candidates),
-                    "amount": cny(sum((r.value for r in candidates), Decimal(0))),
+                    "amount": shown_amount(sum((r.value for r in candidates), Decimal(0))),
                 },
             )
         )
@@ -125,7 +121,7 @@ def tax_bureau_todos(session: Session, principal: Principal) -> list[TodoItem]:
                 EXPORTS_PAGE + "#import-tax",
                 {
                     "n": sum(m.due for m in due),
-                    "amount": cny(sum((m.due_amount for m in due), Decimal(0))),
+                    "amount": shown_amount(sum((m.due_amount for m in due), Decimal(0))),
                 },
             )
         )
@@ -148,7 +144,8 @@ def tax_panels(session: Session, principal: Principal) -> list[Panel]:
                 Figure(N_("Released exports"), str(len(refunds)), EXPORTS_PAGE),
                 Figure(N_("Refund candidates"), str(sum(r.candidate for r in refunds))),
                 Figure(
-                    N_("Import tax billed (CNY)"), cny(sum((m.total for m in months), Decimal(0)))
+                    N_("Import tax billed (CNY)"),
+                    shown_amount(sum((m.total for m in months), Decimal(0))),
                 ),
                 Figure(N_("Import tax bills due"), str(sum(m.due for m in months))),
             ),
