@@ -6,7 +6,6 @@ import os
 from typing import Annotated
 
 import typer
-from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,6 +17,7 @@ from opencbec.db import Database
 from opencbec.demo import loader as demo_loader
 from opencbec.demo import plan as demo_plan
 from opencbec.demo import service as demo_service
+from opencbec.demo.progress import LoadProgress
 from opencbec.errors import DomainError
 from opencbec.goods import cli as goods_cli
 from opencbec.identity import service as identity_service
@@ -258,15 +258,10 @@ def demo_load(
 
 
 def _load_zone(database: Database, settings: Settings, scale: str, seed: int) -> None:
-    with Progress(console=console) as progress:
-        task = progress.add_task(f"demo zone ({scale}, seed {seed}) / 演示综试区", total=None)
+    with LoadProgress(console, f"demo zone ({scale}, seed {seed}) / 演示综试区") as progress:
         try:
             report = demo_loader.load_zone(
-                database,
-                settings=settings,
-                scale=scale,
-                seed=seed,
-                progress=lambda done, total: progress.update(task, completed=done, total=total),
+                database, settings=settings, scale=scale, seed=seed, progress=progress
             )
         except demo_loader.ZoneRefused as exc:
             console.print(f"[yellow]{exc.message.en}\n{exc.message.zh}[/yellow]")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -43,6 +43,7 @@ class Loaded:
     database: Database
     settings: Settings
     digest: dict[str, str]
+    progress: list[tuple[int, int]] = field(default_factory=list)  # (done, planned) reported
 
 
 def _database(fresh: FreshDatabases) -> Database:
@@ -91,9 +92,16 @@ def interrupted(
         pytest.raises(loader.ZoneRefused, match="same scale and seed"),
     ):
         loader.check_loadable(session, scale="tiny", seed=SEED + 1)
-    report = loader.load_zone(database, settings=settings, scale="tiny", seed=SEED)
+    reported: list[tuple[int, int]] = []
+    report = loader.load_zone(
+        database,
+        settings=settings,
+        scale="tiny",
+        seed=SEED,
+        progress=lambda done, planned: reported.append((done, planned)),
+    )
     assert report.continued_from == state.last_day
-    yield Loaded(database, settings, _digest(database))
+    yield Loaded(database, settings, _digest(database), reported)
     database.dispose()
 
 
@@ -113,6 +121,19 @@ def test_same_seed_gives_the_same_zone_even_after_a_failure(
     interrupted: Loaded, straight: Loaded
 ) -> None:
     assert interrupted.digest == straight.digest
+
+
+def test_a_continued_load_reports_progress_from_the_sets_loaded_before(
+    interrupted: Loaded,
+) -> None:
+    size = plan.SCALES["tiny"]
+    planned = loader.plan_of(size, SEED, loader.members_of(size, SEED))
+    before = sum(len(p) for day, p in planned.parcels.items() if day < STOP)
+    first, *rest = interrupted.progress
+    assert first == (before, planned.count)  # where this run starts, before it sends anything
+    assert rest, "each day run reports"
+    assert [done for done, _ in rest] == sorted(done for done, _ in rest)
+    assert rest[-1] == (planned.count, planned.count)
 
 
 def test_another_seed_gives_another_zone(

@@ -44,7 +44,9 @@ MARKER: Final = "demo.zone"
 DEFAULT_SEED: Final = 2025
 # The fixed demo's organisations that take part in the traffic, by login.
 FIXED_PARTIES: Final = ("platform", "seller", "payment", "logistics", "warehouse")
-Progress = Callable[[int, int], None]  # (parcels done, parcels planned)
+# (parcels done, parcels planned): called once before the traffic, with the sets earlier runs
+# loaded, then after each day.
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,13 +196,19 @@ def load_zone(
         envelope=customs_service.envelope(settings),
         probe=probe,
     )
-    done = 0
+    # Sets of the days an earlier run loaded whole: the first report starts from them.
+    done = sum(
+        len(parcels)
+        for day, parcels in plan.parcels.items()
+        if state.last_day is not None and day <= state.last_day
+    )
+    if progress:
+        progress(done, plan.count)
     try:
         if state.last_day is not None:
             traffic.resume(state.last_day, state.pending)
         for day in plan.days():
             if state.last_day is not None and day <= state.last_day:
-                done += len(plan.parcels.get(day, []))
                 continue
             if traffic.idle(day) and day != plan_module.END:
                 continue
