@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, TypeVar, cast
 from urllib.parse import quote
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
 
 from opencbec.audit import service as audit_service
 from opencbec.db import Database
@@ -632,3 +633,39 @@ def safe_next(value: str | None) -> str:
     if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
         return value
     return "/home"
+
+
+# --- figures read once per request -------------------------------------------------------
+# A home page's to-do and panel of one domain often need the same figures: the first provider
+# asks the database, the second reuses the answer. Kept in `session.info` and dropped whenever
+# the session may have changed what they were read from: a flush, the end of a transaction or
+# savepoint, or pending changes not flushed yet. For reading pages: a statement that writes
+# without the unit of work (an insert() run directly) is not seen.
+
+T = TypeVar("T")
+_KEPT: Final = "opencbec.webkit.read_once"
+
+
+def read_once(session: Session, key: str, read: Callable[[Session], T]) -> T:
+    """Return `read(session)`, read again only when the session may have changed since."""
+    kept: dict[str, Any] = session.info.setdefault(_KEPT, {})
+    if key in kept and not (session.new or session.dirty or session.deleted):
+        return cast(T, kept[key])
+    value = read(session)
+    session.info.setdefault(_KEPT, {})[key] = value
+    return value
+
+
+def forget_read_once(session: Session) -> None:
+    """Drop every figure `read_once` kept for `session`."""
+    session.info.pop(_KEPT, None)
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _flush: UOWTransaction) -> None:
+    forget_read_once(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, _transaction: SessionTransaction) -> None:
+    forget_read_once(session)

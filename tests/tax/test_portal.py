@@ -14,10 +14,16 @@ from opencbec.tax.models import QuotaAccount
 from tests.factories.identity import make_org, make_user, principal_of
 
 
-def test_buckets_count_by_share_and_put_the_limit_and_over_last() -> None:
-    limit = Decimal(100)
-    used = [Decimal(0), Decimal("19.99"), Decimal(20), Decimal(79), Decimal(80), Decimal(100)]
-    assert portal.buckets([*used, Decimal(150)], limit) == [
+def test_buckets_count_by_share_and_put_the_limit_and_over_last(session: Session) -> None:
+    limit = service.ANNUAL_LIMIT
+    used = [Decimal(0), limit * Decimal("0.2") - Decimal("0.01"), limit * Decimal("0.2")]
+    used += [limit * Decimal("0.79"), limit * Decimal("0.8"), limit, limit * Decimal("1.5")]
+    for n, amount in enumerate(used):
+        session.add(QuotaAccount(buyer_hash=f"{n:064d}", year=2026, reserved=0, consumed=amount))
+    session.add(QuotaAccount(buyer_hash="f" * 64, year=2025, reserved=0, consumed=limit))
+    session.flush()
+    shares = service.quota_shares(session, year=2026)
+    assert shares.buckets == [
         ("0–20%", 2),
         ("20–40%", 1),
         ("40–60%", 0),
@@ -25,6 +31,14 @@ def test_buckets_count_by_share_and_put_the_limit_and_over_last() -> None:
         ("80–100%", 1),
         ("≥100%", 2),
     ]
+    assert (shares.buyers, shares.near, shares.at_limit) == (7, 3, 2)
+    assert service.quota_shares(session, year=2024) == service.QuotaShares(
+        0,
+        0,
+        0,
+        [(label, 0) for label in ("0–20%", "20–40%", "40–60%", "60–80%", "80–100%")]
+        + [("≥100%", 0)],
+    )
 
 
 @pytest.mark.parametrize(

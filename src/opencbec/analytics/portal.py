@@ -17,12 +17,19 @@ from opencbec.webkit import (
     NavItem,
     Panel,
     TodoItem,
+    read_once,
     register_nav,
     register_panels,
     register_todos,
 )
 
 RETURNS_PAGE: Final = "/analytics/returns"
+RATES: Final = "analytics.return_rates"
+
+
+def _rates(session: Session) -> service.ReturnRates:
+    # Market supervision's to-do and panel are on one page: read once per request.
+    return read_once(session, RATES, service.return_rates)
 
 
 @register_todos
@@ -32,7 +39,7 @@ def market_todos(session: Session, principal: Principal) -> list[TodoItem]:
         return []
     if not service.sees_returns(principal):
         return []
-    rates = service.return_rates(session)
+    rates = _rates(session)
     sellers = sum(r.needs_attention for r in rates.by_seller)
     goods = sum(r.needs_attention for r in rates.by_goods)
     if not (sellers or goods):
@@ -53,7 +60,7 @@ def returns_panels(session: Session, principal: Principal) -> list[Panel]:
     """The zone's returns and cancellations in figures, the sellers with most of them drawn."""
     if not service.sees_returns(principal):
         return []
-    rates = service.return_rates(session)
+    rates = _rates(session)
     if not rates.by_seller:
         return []
     top = [r for r in rates.by_seller if r.returns + r.cancellations][:8]

@@ -84,64 +84,74 @@ def _count(counter: Counter[str], names: dict[str, str], key: str, name: str) ->
     names.setdefault(key, name)
 
 
+def _field(*path: str) -> Any:
+    return ClearanceDocument.content[path].as_string()
+
+
+def _goods_lines(lines: object) -> list[tuple[str, str]]:
+    if not isinstance(lines, list):
+        return []
+    return [
+        (str(line.get("gcode") or ""), str(line.get("gname") or ""))
+        for line in lines
+        if isinstance(line, dict)
+    ]
+
+
 def return_rates(session: Session) -> ReturnRates:
-    """Return the rates by seller and by goods, the highest first."""
+    """Return the rates by seller and by goods, the highest first.
+
+    Reads the fields it counts by (each kind's seller, numbers and goods lines), not the whole
+    content of the documents.
+    """
     names: dict[str, str] = {}
     goods_names: dict[str, str] = {}
     released: Counter[str] = Counter()
     released_goods: Counter[str] = Counter()
     lines_of: dict[str, list[tuple[str, str]]] = {}
-    rows = session.execute(
+    sent = ClearanceDocument.status != NOT_SENT
+    inventories = session.execute(
         select(
-            ClearanceDocument.kind,
             ClearanceDocument.status,
             ClearanceDocument.invt_no,
             ClearanceDocument.order_no,
-            ClearanceDocument.content,
-        ).where(
-            ClearanceDocument.kind.in_(("inventory", "return", "cancellation")),
-            ClearanceDocument.status != NOT_SENT,
-        )
+            _field("inventory_head", "ebcCode"),
+            _field("inventory_head", "ebcName"),
+            ClearanceDocument.content["inventory_list"],
+        ).where(ClearanceDocument.kind == "inventory", sent)
     )
+    for status, invt_no, order_no, seller, seller_name, inventory_list in inventories:
+        lines = _goods_lines(inventory_list)
+        for key in (invt_no, order_no):  # a cancellation names either
+            if key:
+                lines_of[str(key)] = lines
+        if status in RELEASED:
+            _count(released, names, str(seller or ""), str(seller_name or ""))
+            for code, name in lines:
+                _count(released_goods, goods_names, code, name)
     returned: Counter[str] = Counter()
     returned_goods: Counter[str] = Counter()
-    cancelled: list[tuple[str, str, tuple[str, str]]] = []  # seller, name, (invtNo, orderNo)
-    for kind, status, invt_no, order_no, content in rows:
-        if kind == "inventory":
-            head: dict[str, Any] = content.get("inventory_head") or {}
-            seller = str(head.get("ebcCode") or "")
-            lines = [
-                (str(line.get("gcode") or ""), str(line.get("gname") or ""))
-                for line in content.get("inventory_list") or []
-                if isinstance(line, dict)
-            ]
-            for key in (invt_no, order_no):  # a cancellation names either
-                if key:
-                    lines_of[str(key)] = lines
-            if status in RELEASED:
-                _count(released, names, seller, str(head.get("ebcName") or ""))
-                for code, name in lines:
-                    _count(released_goods, goods_names, code, name)
-        elif kind == "return":
-            head = content.get("invt_refund_head") or {}
-            _count(returned, names, str(head.get("ebcCode") or ""), str(head.get("ebcName") or ""))
-            for line in content.get("invt_refund_list") or []:
-                if isinstance(line, dict):
-                    code = str(line.get("gcode") or "")
-                    _count(returned_goods, goods_names, code, str(line.get("gname") or ""))
-        else:
-            cancelled.append(
-                (
-                    str(content.get("ebcCode") or ""),
-                    str(content.get("ebcName") or ""),
-                    (str(content.get("invtNo") or ""), str(content.get("orderNo") or "")),
-                )
-            )
+    returns = session.execute(
+        select(
+            _field("invt_refund_head", "ebcCode"),
+            _field("invt_refund_head", "ebcName"),
+            ClearanceDocument.content["invt_refund_list"],
+        ).where(ClearanceDocument.kind == "return", sent)
+    )
+    for seller, seller_name, refund_list in returns:
+        _count(returned, names, str(seller or ""), str(seller_name or ""))
+        for code, name in _goods_lines(refund_list):
+            _count(returned_goods, goods_names, code, name)
     cancellations: Counter[str] = Counter()
     cancelled_goods: Counter[str] = Counter()
-    for seller, name, (invt, order) in cancelled:
-        _count(cancellations, names, seller, name)
-        for code, gname in lines_of.get(invt) or lines_of.get(order) or []:
+    cancelled = session.execute(
+        select(_field("ebcCode"), _field("ebcName"), _field("invtNo"), _field("orderNo")).where(
+            ClearanceDocument.kind == "cancellation", sent
+        )
+    )
+    for seller, seller_name, invt, order in cancelled:
+        _count(cancellations, names, str(seller or ""), str(seller_name or ""))
+        for code, gname in lines_of.get(str(invt or "")) or lines_of.get(str(order or "")) or []:
             _count(cancelled_goods, goods_names, code, gname)
     by_seller = _rates(names, released, returned, cancellations)
     by_goods = _rates(goods_names, released_goods, returned_goods, cancelled_goods)

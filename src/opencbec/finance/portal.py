@@ -4,6 +4,7 @@ ready for FX settlement; the FX administration's collections that differ from re
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from opencbec.webkit import (
     NavItem,
     Panel,
     TodoItem,
+    read_once,
     register_nav,
     register_panels,
     register_todos,
@@ -26,6 +28,7 @@ from opencbec.webkit import (
 
 COLLECTIONS_PAGE = "/finance/collections"
 RECONCILIATION_PAGE = "/finance/reconciliation"
+OVERVIEW = "finance.overview"
 
 
 def month_chart(title: str, collections: list[service.ExportCollection]) -> BarChart | None:
@@ -39,12 +42,36 @@ def _is_forex(principal: Principal) -> bool:
     return principal.department is Department.FOREIGN_EXCHANGE
 
 
+@dataclass(frozen=True, slots=True)
+class _Overview:
+    scope: service.Scope
+    collections: list[service.ExportCollection]
+    sellers: list[service.SellerReconciliation]
+
+
+def _read_overview(session: Session, principal: Principal) -> _Overview:
+    # The FX administration's to-do looks at the whole zone, as it always did.
+    if _is_forex(principal) and not service.is_bank(principal):
+        scope = service.Scope(None)
+    else:
+        scope = service.scope_of(session, principal)
+    return _Overview(scope, *service.overview(session, scope=scope))
+
+
+def _overview(session: Session, principal: Principal) -> _Overview:
+    # A bank's (or the FX administration's) to-do and panel are on one page: read once.
+    return read_once(
+        session,
+        f"{OVERVIEW}:{principal.organisation_id}",
+        lambda s: _read_overview(s, principal),
+    )
+
+
 @register_todos
 def finance_todos(session: Session, principal: Principal) -> list[TodoItem]:
     """A bank: collections it can settle for its clients; FX: sellers whose collections stray."""
     if service.is_bank(principal):
-        scope = service.scope_of(session, principal)
-        ready = service.settleable(service.export_collections(session, scope=scope))
+        ready = service.settleable(_overview(session, principal).collections)
         if not ready:
             return []
         return [
@@ -60,7 +87,7 @@ def finance_todos(session: Session, principal: Principal) -> list[TodoItem]:
             )
         ]
     if _is_forex(principal):
-        stray = [r for r in service.reconcile(session, scope=service.Scope(None)) if r.mismatch]
+        stray = [r for r in _overview(session, principal).sellers if r.mismatch]
         if not stray:
             return []
         return [
@@ -80,8 +107,8 @@ def finance_panels(session: Session, principal: Principal) -> list[Panel]:
     """Collections in figures and by month: a bank's clients, or the whole zone."""
     if not (service.is_bank(principal) or service.sees_zone(principal)):
         return []
-    scope = service.scope_of(session, principal)
-    collections, sellers = service.overview(session, scope=scope)
+    found = _overview(session, principal)
+    scope, collections, sellers = found.scope, found.collections, found.sellers
     if not collections:
         return []
     ready = service.settleable(collections)

@@ -91,20 +91,28 @@ class _Inventory:
     seller_name: str
 
 
+def _head(field: str) -> Any:
+    return ClearanceDocument.content[("inventory_head", field)].as_string()
+
+
 def _inventories(session: Session) -> dict[tuple[str, str], _Inventory]:
-    """Export inventories by (seller code, order number): their status, goods value, seller."""
+    """Export inventories by (seller code, order number): their status, goods value, seller.
+
+    Reads the head fields it keys by and the goods lines, not the whole content.
+    """
     out: dict[tuple[str, str], _Inventory] = {}
     rows = session.execute(
-        select(ClearanceDocument.status, ClearanceDocument.content).where(
-            ClearanceDocument.kind == "export_inventory"
-        )
+        select(
+            ClearanceDocument.status,
+            _head("ebcCode"),
+            _head("orderNo"),
+            _head("ebcName"),
+            ClearanceDocument.content["inventory_list"],
+        ).where(ClearanceDocument.kind == "export_inventory")
     )
-    for status, content in rows:
-        head = content.get("inventory_head") or {}
-        key = (str(head.get("ebcCode") or ""), str(head.get("orderNo") or ""))
-        out[key] = _Inventory(
-            status, lines_total(content.get("inventory_list")), str(head.get("ebcName") or "")
-        )
+    for status, seller, order_no, seller_name, lines in rows:
+        key = (str(seller or ""), str(order_no or ""))
+        out[key] = _Inventory(status, lines_total(lines), str(seller_name or ""))
     return out
 
 

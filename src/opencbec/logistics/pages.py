@@ -92,7 +92,7 @@ def parcels_page(request: Request, session: DbSession, principal: CurrentPrincip
                 Figure(N_("Inspected by customs"), str(sum(p.inspected for p in found))),
                 Figure(N_("Held by customs now"), str(sum(p.held for p in found))),
             ],
-            "chart": portal.month_chart(found),
+            "chart": portal.month_chart(service.per_month(found)),
             "tables": tables,
         },
     )

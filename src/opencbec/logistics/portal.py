@@ -17,18 +17,25 @@ from opencbec.webkit import (
     NavItem,
     Panel,
     TodoItem,
+    read_once,
     register_nav,
     register_panels,
     register_todos,
 )
 
 PARCELS_PAGE: Final = "/logistics/parcels"
+FIGURES: Final = "logistics.parcel_figures"
 
 
-def month_chart(found: list[service.Parcel]) -> BarChart | None:
+def month_chart(per_month: list[tuple[str, int]]) -> BarChart | None:
     """Return the parcels by month as a chart, or None with nothing to draw."""
-    chart = bar_chart(N_("Parcels declared by month"), service.per_month(found))
+    chart = bar_chart(N_("Parcels declared by month"), per_month)
     return chart if chart.total else None
+
+
+def _figures(session: Session) -> service.ParcelFigures:
+    # The post's to-do and panel are on one page: counted once per request.
+    return read_once(session, FIGURES, service.parcel_figures)
 
 
 @register_todos
@@ -36,11 +43,8 @@ def post_todos(session: Session, principal: Principal) -> list[TodoItem]:
     """The postal administration: parcels customs holds now, and parcels it refused."""
     if principal.department is not Department.POST or not service.sees_parcels(principal):
         return []
-    found = service.parcels(session)
-    held = sum(p.held for p in found)
-    refused = sum(p.status == service.REFUSED for p in found)
-    inspected = sum(p.inspected for p in found)
-    if not (held or refused or inspected):
+    figures = _figures(session)
+    if not (figures.held or figures.refused or figures.inspected):
         return []
     return [
         TodoItem(
@@ -48,7 +52,7 @@ def post_todos(session: Session, principal: Principal) -> list[TodoItem]:
                 "Customs holds %(held)s parcels now; %(refused)s were refused and %(inspected)s inspected: see them by carrier."
             ),
             PARCELS_PAGE + "#attention",
-            {"held": held, "refused": refused, "inspected": inspected},
+            {"held": figures.held, "refused": figures.refused, "inspected": figures.inspected},
         )
     ]
 
@@ -58,21 +62,19 @@ def parcel_panels(session: Session, principal: Principal) -> list[Panel]:
     """The zone's carriers and parcels in figures, and the parcels by month."""
     if not service.sees_parcels(principal):
         return []
-    found = service.parcels(session)
-    if not found:
+    figures = _figures(session)
+    if not figures.parcels:
         return []
     return [
         Panel(
             N_("Cross-border parcels by carrier"),
             (
-                Figure(N_("Carriers"), str(len(service.by_carrier(found))), PARCELS_PAGE),
-                Figure(N_("Parcels declared"), str(len(found))),
-                Figure(N_("Inspected by customs"), str(sum(p.inspected for p in found))),
-                Figure(
-                    N_("Refused by customs"), str(sum(p.status == service.REFUSED for p in found))
-                ),
+                Figure(N_("Carriers"), str(figures.carriers), PARCELS_PAGE),
+                Figure(N_("Parcels declared"), str(figures.parcels)),
+                Figure(N_("Inspected by customs"), str(figures.inspected)),
+                Figure(N_("Refused by customs"), str(figures.refused)),
             ),
-            month_chart(found),
+            month_chart(figures.per_month),
         )
     ]
 

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from opencbec.clearance.models import ClearanceDocument, DocumentReceipt
@@ -108,6 +108,56 @@ def parcels(session: Session) -> list[Parcel]:
         )
     out.sort(key=lambda p: (p.month or "", p.logistics_no), reverse=True)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class ParcelFigures:
+    """The zone's parcels in counts, as the home page shows them."""
+
+    parcels: int
+    carriers: int
+    held: int
+    refused: int
+    inspected: int
+    per_month: list[tuple[str, int]]  # oldest first
+
+
+def _head(field: str) -> Any:
+    return ClearanceDocument.content[("inventory_head", field)].as_string()
+
+
+def parcel_figures(session: Session) -> ParcelFigures:
+    """Return the counts of `parcels` and `per_month`, counted by the database.
+
+    A month is the first six digits of the head's appTime (a CEB time stamp, checked on arrival).
+    """
+    declared = (ClearanceDocument.kind.in_(PARCEL_KINDS), ClearanceDocument.status != "0")
+    carrier = _head("logisticsCode").label("carrier")
+    month = func.substr(_head("appTime"), 1, 6).label("month")
+    rows = session.execute(
+        select(carrier, month, ClearanceDocument.status, func.count())
+        .where(*declared)
+        .group_by(carrier, month, ClearanceDocument.status)
+    ).all()
+    inspected = session.scalar(
+        select(func.count(func.distinct(DocumentReceipt.document_id)))
+        .join(ClearanceDocument, ClearanceDocument.id == DocumentReceipt.document_id)
+        .where(DocumentReceipt.status == INSPECTION, *declared)
+    )
+    months: Counter[str] = Counter()
+    carriers: set[str] = set()
+    held = refused = parcels = 0
+    for code, stamp, status, n in rows:
+        parcels += n
+        carriers.add(str(code or ""))
+        held += n if status in HELD else 0
+        refused += n if status == REFUSED else 0
+        found = ceb_month(stamp)
+        if found:
+            months[found] += n
+    return ParcelFigures(
+        parcels, len(carriers), held, refused, inspected or 0, sorted(months.items())
+    )
 
 
 def by_carrier(found: list[Parcel]) -> list[CarrierParcels]:

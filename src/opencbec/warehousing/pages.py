@@ -67,7 +67,7 @@ def bonded_page(request: Request, session: DbSession, principal: CurrentPrincipa
                 Figure(N_("With customs"), str(counts["customs"])),
                 Figure(N_("Delivered"), str(counts["delivered"])),
             ],
-            "chart": portal.month_chart(found),
+            "chart": portal.month_chart(service.delivered_per_month(found)),
             "tables": [table],
         },
     )

@@ -17,20 +17,29 @@ from opencbec.webkit import (
     NavItem,
     Panel,
     TodoItem,
+    read_once,
     register_nav,
     register_panels,
     register_todos,
 )
 
 BONDED_PAGE: Final = "/warehousing/bonded"
+FIGURES: Final = "warehousing.bonded_figures"
 
 
-def month_chart(found: list[service.BondedInventory]) -> BarChart | None:
+def month_chart(per_month: list[tuple[str, int]]) -> BarChart | None:
     """Return the released bonded inventories by month as a chart, or None."""
-    chart = bar_chart(
-        N_("Bonded inventories released by month"), service.delivered_per_month(found)
-    )
+    chart = bar_chart(N_("Bonded inventories released by month"), per_month)
     return chart if chart.total else None
+
+
+def _figures(session: Session, principal: Principal) -> service.BondedFigures:
+    # A warehouse's to-do and panel are on one page: counted once per request.
+    return read_once(
+        session,
+        f"{FIGURES}:{principal.organisation_id}",
+        lambda s: service.bonded_figures(s, scope=service.scope_of(s, principal)),
+    )
 
 
 @register_todos
@@ -38,9 +47,7 @@ def warehouse_todos(session: Session, principal: Principal) -> list[TodoItem]:
     """A warehouse operator: released goods to dispatch, goods held for customs."""
     if not principal.has_role(OrgRole.WAREHOUSE_OPERATOR):
         return []
-    counts = service.stages(
-        service.bonded_inventories(session, scope=service.scope_of(session, principal))
-    )
+    counts = _figures(session, principal).stages
     items = []
     if counts["dispatch"]:
         items.append(
@@ -70,20 +77,20 @@ def warehouse_panels(session: Session, principal: Principal) -> list[Panel]:
     """Bonded inventories by stage, and releases by month."""
     if not service.sees_bonded(principal):
         return []
-    found = service.bonded_inventories(session, scope=service.scope_of(session, principal))
-    if not found:
+    figures = _figures(session, principal)
+    if not figures.inventories:
         return []
-    counts = service.stages(found)
+    counts = figures.stages
     return [
         Panel(
             N_("Bonded warehouse (1210)"),
             (
-                Figure(N_("Bonded inventories"), str(len(found)), BONDED_PAGE),
+                Figure(N_("Bonded inventories"), str(figures.inventories), BONDED_PAGE),
                 Figure(N_("Released, waiting for dispatch"), str(counts["dispatch"])),
                 Figure(N_("With customs"), str(counts["customs"])),
                 Figure(N_("Delivered"), str(counts["delivered"])),
             ),
-            month_chart(found),
+            month_chart(figures.delivered_per_month),
         )
     ]
 

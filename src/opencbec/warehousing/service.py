@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from opencbec.clearance.models import ClearanceDocument
@@ -48,13 +48,18 @@ class BondedInventory:
     @property
     def stage(self) -> str:
         """Where the goods are: dispatch (released), customs (in clearance), delivered, refused."""
-        if self.status == AWAITING_DISPATCH:
-            return "dispatch"
-        if self.status == DELIVERED:
-            return "delivered"
-        if self.status == REFUSED or self.status.startswith("-"):
-            return "refused"
-        return "customs"
+        return stage_of(self.status)
+
+
+def stage_of(status: str) -> str:
+    """Return where an inventory's goods are at `status` (see BondedInventory.stage)."""
+    if status == AWAITING_DISPATCH:
+        return "dispatch"
+    if status == DELIVERED:
+        return "delivered"
+    if status == REFUSED or status.startswith("-"):
+        return "refused"
+    return "customs"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,3 +147,49 @@ def delivered_per_month(found: list[BondedInventory]) -> list[tuple[str, int]]:
     """Return the released or delivered inventories by month, oldest first."""
     counted = Counter(i.month for i in found if i.month and i.stage in ("dispatch", "delivered"))
     return sorted(counted.items())
+
+
+@dataclass(frozen=True, slots=True)
+class BondedFigures:
+    """The bonded inventories in `scope` counted by stage, and released by month."""
+
+    inventories: int
+    stages: Counter[str]
+    delivered_per_month: list[tuple[str, int]]  # oldest first
+
+
+def _head(field: str) -> Any:
+    return ClearanceDocument.content[("inventory_head", field)].as_string()
+
+
+def bonded_figures(session: Session, *, scope: WarehouseScope) -> BondedFigures:
+    """Return the counts of `bonded_inventories`, `stages` and `delivered_per_month`, counted by
+    the database: 1210 inventories naming a warehouse (the one in `scope`), by status and month.
+
+    A month is the first six digits of the head's appTime (a CEB time stamp, checked on arrival).
+    """
+    if scope.area_code == "":
+        return BondedFigures(0, Counter(), [])
+    area = _head("areaCode")
+    month = func.substr(_head("appTime"), 1, 6).label("month")
+    stmt = (
+        select(ClearanceDocument.status, month, func.count())
+        .where(
+            ClearanceDocument.kind == "inventory",
+            ClearanceDocument.status != NOT_SENT,
+            _head("tradeMode") == BONDED,
+            area != "",
+        )
+        .group_by(ClearanceDocument.status, month)
+    )
+    if scope.area_code is not None:
+        stmt = stmt.where(area == scope.area_code)
+    counted: Counter[str] = Counter()
+    months: Counter[str] = Counter()
+    for status, stamp, n in session.execute(stmt):
+        stage = stage_of(status)
+        counted[stage] += n
+        found = ceb_month(stamp)
+        if found and stage in ("dispatch", "delivered"):
+            months[found] += n
+    return BondedFigures(sum(counted.values()), counted, sorted(months.items()))

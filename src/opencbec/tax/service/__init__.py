@@ -6,10 +6,12 @@ Other domains import `from opencbec.tax import service as tax_service`.
 from opencbec.tax.rules import ANNUAL_LIMIT
 from opencbec.tax.service.exports import (
     ExportRefund,
+    TaxFigures,
     TaxMonth,
     export_refunds,
     import_tax_by_month,
     sees_tax,
+    tax_figures,
 )
 from opencbec.tax.service.lookup import (
     LOOKUP_WINDOW,
@@ -36,17 +38,22 @@ from opencbec.tax.service.quota import (
     settle_quota,
 )
 from opencbec.tax.service.rates import rate_table, tax_total_check
+from opencbec.tax.service.shares import BUCKETS, NEAR, QuotaShares, quota_shares
 
 __all__ = [
     "ANNUAL_LIMIT",
     "APPROVED",
+    "BUCKETS",
     "LOOKUPS_PER_CLIENT",
     "LOOKUPS_PER_ID",
     "LOOKUP_WINDOW",
+    "NEAR",
     "NOTHING_RECORDED",
     "ExportRefund",
     "QuotaExceeded",
+    "QuotaShares",
     "QuotaStatement",
+    "TaxFigures",
     "TaxMonth",
     "TooManyLookups",
     "annual_used",
@@ -57,6 +64,7 @@ __all__ = [
     "look_up_quota",
     "named_inventory",
     "quota_hook",
+    "quota_shares",
     "quota_year",
     "rate_table",
     "remaining_quota",
@@ -65,5 +73,6 @@ __all__ = [
     "returned_value",
     "sees_tax",
     "settle_quota",
+    "tax_figures",
     "tax_total_check",
 ]

@@ -121,18 +121,20 @@ def export_refunds(session: Session) -> list[ExportRefund]:
 
 
 def import_tax_by_month(session: Session) -> list[TaxMonth]:
-    """Return the import tax bills (CEB816) by month, newest first; void bills left out."""
+    """Return the import tax bills (CEB816) by month, newest first; void bills left out.
+
+    Reads the head fields it adds up, not the bills' whole content.
+    """
     sums: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 4)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for content in session.scalars(
-        select(ClearanceDocument.content).where(ClearanceDocument.kind == "tax_bill")
+    head = [_field("tax_head_rd", name) for name in ("status", "returnTime", *_TAXES)]
+    for status, stamp, *amounts in session.execute(
+        select(*head).where(ClearanceDocument.kind == "tax_bill")
     ):
-        head: dict[str, Any] = content.get("tax_head_rd") or {}
-        status = str(head.get("status") or "")
-        month = ceb_month(head.get("returnTime"))
+        month = ceb_month(stamp)
         if status == BILL_VOID or month is None:
             continue
-        taxes = [stored_amount(head.get(field)) for field in _TAXES]
+        taxes = [stored_amount(value) for value in amounts]
         for i, value in enumerate(taxes):
             sums[month][i] += value
         counts[month][0] += 1
@@ -143,3 +145,43 @@ def import_tax_by_month(session: Session) -> list[TaxMonth]:
         TaxMonth(month, counts[month][0], counts[month][1], *sums[month])
         for month in sorted(sums, reverse=True)
     ]
+
+
+def _field(part: str, name: str) -> Any:
+    return ClearanceDocument.content[(part, name)].as_string()
+
+
+@dataclass(frozen=True, slots=True)
+class TaxFigures:
+    """What the tax bureau's home shows: released exports, refund candidates, the bills by month."""
+
+    released_exports: int
+    candidates: int
+    candidate_value: Decimal
+    months: list[TaxMonth]
+
+
+def tax_figures(session: Session) -> TaxFigures:
+    """Return the counts and sums of `export_refunds` and `import_tax_by_month`; of the released
+    exports only their numbers and goods lines are read (the database picks the trade modes)."""
+    declarations = _declarations(session)
+    released = candidates = 0
+    value = Decimal(0)
+    rows = session.execute(
+        select(
+            ClearanceDocument.invt_no,
+            _field("inventory_head", "invtNo"),
+            ClearanceDocument.content["inventory_list"],
+        ).where(
+            ClearanceDocument.kind == "export_inventory",
+            ClearanceDocument.status.in_(RELEASED),
+            _field("inventory_head", "tradeMode").in_(EXPORT_MODES),
+        )
+    )
+    for invt_no, head_invt_no, lines in rows:
+        released += 1
+        number = str(invt_no or head_invt_no or "")
+        if number and number in declarations:
+            candidates += 1
+            value += lines_total(lines)
+    return TaxFigures(released, candidates, value, import_tax_by_month(session))
