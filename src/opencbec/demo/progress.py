@@ -31,7 +31,8 @@ class RateColumn(ProgressColumn):
         """Show the rate, or a dash before there is one."""
         speed = task.speed
         return Text(
-            "- sets/s" if speed is None else f"{speed:,.1f} sets/s", style="progress.data.speed"
+            "- sets/s 套/秒" if speed is None else f"{speed:,.1f} sets/s 套/秒",
+            style="progress.data.speed",
         )
 
 
@@ -47,7 +48,7 @@ class LoadProgress:
             MofNCompleteColumn(),
             RateColumn(),
             TimeElapsedColumn(),
-            TextColumn("ETA"),
+            TextColumn("ETA 剩余"),
             TimeRemainingColumn(),
             console=console,
             get_time=clock,
