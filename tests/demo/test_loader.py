@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import func, select
 
 from opencbec.clearance.models import ClearanceDocument, DocumentReceipt
+from opencbec.customs import jobs as customs_jobs
 from opencbec.db import Database, build_engine
-from opencbec.demo import digest, loader, plan
+from opencbec.demo import digest, loader, plan, traffic
 from opencbec.migrate import upgrade_engine
 from opencbec.settings import Settings
 from tests.conftest import FreshDatabases
@@ -134,6 +135,23 @@ def test_a_continued_load_reports_progress_from_the_sets_loaded_before(
     assert rest, "each day run reports"
     assert [done for done, _ in rest] == sorted(done for done, _ in rest)
     assert rest[-1] == (planned.count, planned.count)
+
+
+def test_a_day_whose_receipts_exceed_a_link_run_is_drained_whole(
+    fresh_databases: FreshDatabases,
+    tmp_path: Path,
+    straight: Loaded,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A link run that applies two inbox files at most: each day's receipts take many runs, as a
+    # large zone's take many of the real size. The zone must not change.
+    monkeypatch.setattr(traffic, "LINK_BATCH", 2)
+    monkeypatch.setattr(customs_jobs, "MAX_BATCHES", 1)
+    database = _database(fresh_databases)
+    loader.load_zone(database, settings=_settings(tmp_path), scale="tiny", seed=SEED)
+    drained = _digest(database)
+    database.dispose()
+    assert drained == straight.digest
 
 
 def test_another_seed_gives_another_zone(

@@ -51,6 +51,8 @@ INSPECTION_RATE: Final = 0.05
 FOLLOW_UP_AFTER: Final = {"cancel": 3, "return": 8}
 FOLLOW_UP_PATIENCE: Final = 6
 SUMMARY_DAY: Final = 3  # a month's summaries are declared from the 3rd of the next (by the 15th)  # days a planned follow-up waits for its inventory's status
+LINK_BATCH: Final = 200  # inbox files a link transaction applies
+DRAIN_RUNS: Final = 10_000  # link runs a drain may take (a safety bound: each writes or applies)
 _RELEASED: Final = frozenset({"800", "899"})
 _FINAL: Final = frozenset({"100", "cancelled"})
 
@@ -287,8 +289,16 @@ class Traffic:
         self.last_day = last_day
 
     def drain(self) -> None:
-        """Let the link write the outbox and apply what waits in the inbox."""
-        customs_jobs.link_once(self.database, gateway=self.gateway)
+        """Let the link write the whole outbox and apply all that waits in the inbox.
+
+        One link run writes at most a few hundred messages and applies at most MAX_BATCHES
+        batches: a busy day of a large zone has more, and what was left would reach customs a
+        day late, again and again. Runs follow each other until one finds nothing to do.
+        """
+        for _ in range(DRAIN_RUNS):
+            run = customs_jobs.link_once(self.database, gateway=self.gateway, batch=LINK_BATCH)
+            if not (run.written or run.already or run.applied or run.dead):
+                return
 
     def idle(self, day: dt.date) -> bool:
         """True when nothing happens on `day`: no parcels and no follow-up waiting. Such a day is
