@@ -228,6 +228,12 @@ def _connection(session: Session) -> Connection:
     return connection
 
 
+def connection_of(session: Session) -> Connection:
+    """Return the connection of the session's current transaction or savepoint (asked of the
+    session once for each: asking first is what begins it)."""
+    return _connection(session)
+
+
 def loaded(cls: type[T], values: Mapping[str, Any]) -> T:
     """Return a new object of the mapped class `cls` holding `values` as if loaded, without its
     constructor's per-attribute events (the cost of building many small objects)."""

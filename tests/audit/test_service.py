@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+import json
 import threading
+from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -16,6 +22,7 @@ from opencbec.audit.service import Actor
 from opencbec.db import Database, build_engine
 from opencbec.migrate import upgrade_engine
 from tests.conftest import FreshDatabases
+from tests.statements import statements_run
 
 ACTOR = Actor(label="tester", user_id=1, organisation_id=1)
 
@@ -63,6 +70,96 @@ def test_digest_is_canonical_and_none_for_no_state() -> None:
         service.canonical({"x": object()})
 
 
+# Plain JSON values as a stored document's content holds them, with the characters JSON escapes
+# and the ones it does not (non-ASCII, astral, U+2028, DEL) and ints up to and past 64 bits.
+_TEXT = st.text(
+    st.characters(blacklist_categories=["Cs"])
+    | st.sampled_from(["\x00", "\x1f", "\x7f", '"', "\\", "/", "\u2028", "中", "😀", "\uffff"])
+)
+_PLAIN = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | _TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=5),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_PLAIN)
+def test_canonical_plain_writes_the_bytes_of_canonical(value: object) -> None:
+    assert service.canonical_plain(value) == service.canonical(value).encode()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"b": 1, "a": "é", "Z": None, "中": [1, "中文"], "😀": {"\uffff": True, "é": False}},
+        {"amount": "12.50000", "lines": [{"gnum": 1, "qty": "3"}], "note": "保税\n仓\t\x01"},
+        2**64,  # past orjson: the standard library writes it
+        {"x": [[[[]]]], "": ""},
+    ],
+)
+def test_canonical_plain_examples(value: object) -> None:
+    assert service.canonical_plain(value) == service.canonical(value).encode()
+    assert json.loads(service.canonical_plain(value)) == value
+
+
+@dataclass
+class _Record:
+    x: int
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"d": Decimal("1.10")}, {"t": dt.date(2026, 1, 2)}, {"r": _Record(1)}, {1: "a"}],
+)
+def test_canonical_plain_leaves_what_is_not_plain_to_canonical(value: object) -> None:
+    # Decimals, dates and records are not plain: orjson refuses them and `canonical` decides
+    # (it writes Decimals and dates its own way and refuses the rest).
+    try:
+        expected = service.canonical(value).encode()
+    except TypeError:
+        with pytest.raises(TypeError):
+            service.canonical_plain(value)
+    else:
+        assert service.canonical_plain(value) == expected
+
+
+def test_plain_entries_hash_as_the_others() -> None:
+    after = {"n": 1, "note": "变更", "lines": [{"q": "1.50"}]}
+    assert service.digest(after, plain=True) == service.digest(after)
+    entry = AuditEntry(
+        seq=7,
+        at=dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC),
+        actor_label="测试",
+        action="a.b.c",
+        object_type="x",
+        object_id="1",
+        details={"guid": "G", "version": 2},
+        prev_hash="0" * 64,
+    )
+    assert service.entry_hash(entry, plain=True) == service.entry_hash(entry)
+
+
+def test_plain_and_other_records_chain_alike(session: Session) -> None:
+    details = {"business_key": "K|1", "version": 1, "guid": "中"}
+    plain, other = (
+        service.record(
+            session,
+            actor=ACTOR,
+            action="test.thing.change",
+            object_type="test.thing",
+            object_id=1,
+            organisation_id=1,
+            after={"n": 1, "note": "变更"},
+            details=details,
+            plain=is_plain,
+        )
+        for is_plain in (True, False)
+    )
+    assert (plain.after_digest, plain.details) == (other.after_digest, other.details)
+    assert service.verify(session).ok
+
+
 def test_changed_entry_is_found(session: Session, connection: Connection) -> None:
     entries = _write(session, 4)
     _without_guard(connection)
@@ -87,10 +184,39 @@ def test_deleted_last_entry_is_found_through_the_head(
     session: Session, connection: Connection
 ) -> None:
     entries = _write(session, 3)
+    session.commit()  # the head moves to the last entry; the deletion comes after
     _without_guard(connection)
     session.execute(text("DELETE FROM audit_entries WHERE seq = :s"), {"s": entries[-1].seq})
     session.expire_all()
     assert [p.kind for p in service.verify(session).problems] == ["head_mismatch"]
+
+
+def test_the_head_moves_once_per_transaction_when_it_commits(session: Session) -> None:
+    with statements_run(session) as run:
+        entries = _write(session, 3)
+        assert _head(session) < entries[-1].seq  # not moved yet
+        session.commit()
+    written = [s.split(maxsplit=1)[0] for s in run if "audit_chain_head" in s and s != _HEAD_SQL]
+    assert written == ["SELECT", "UPDATE"]  # read and locked once, moved once
+    assert _head(session) == entries[-1].seq
+    assert service.verify(session).ok
+
+
+def test_a_transaction_rolled_back_leaves_the_head(session: Session) -> None:
+    start = _head(session)
+    nested = session.begin_nested()
+    _write(session, 2)
+    nested.rollback()
+    session.commit()
+    assert _head(session) == start
+    assert service.verify(session).ok
+
+
+_HEAD_SQL = "SELECT seq FROM audit_chain_head"
+
+
+def _head(session: Session) -> int:
+    return int(session.execute(text(_HEAD_SQL)).scalar_one())
 
 
 def test_reordered_entries_are_found(session: Session, connection: Connection) -> None:
