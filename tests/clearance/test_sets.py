@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import uuid
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -281,3 +283,46 @@ def test_a_set_document_the_session_did_not_store_is_loaded_for_the_check(
         fresh = service.preflight(elsewhere, principal=seller, order_no="UP2026112700052")
         assert [f["code"] for f in kept.failures] == [f.code for f in fresh.failures]
         assert kept.failures
+
+
+def test_a_set_stored_in_one_session_is_checked_on_the_records_it_decoded(
+    session: Session, seller: Principal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the modules (the package re-exports a function named `preflight`)
+    documents = importlib.import_module("opencbec.clearance.service.documents")
+    preflight = importlib.import_module("opencbec.clearance.service.preflight")
+
+    def rebuilt(document: ClearanceDocument) -> Any:
+        raise AssertionError(f"{document.kind} rebuilt from its content")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(preflight, "document_model", rebuilt)
+        _upload(session, seller, import_set_xml("UP2026112700061", mutate=_break))
+    kept = service.kept_check(session, principal=seller, order_no="UP2026112700061")
+    # the same failures as a check on the records rebuilt from the stored content
+    fresh = service.preflight(session, principal=seller, order_no="UP2026112700061")
+    assert [f["code"] for f in kept.failures] == [f.code for f in fresh.failures]
+    assert kept.failures
+    stored = session.scalars(
+        select(ClearanceDocument).where(ClearanceDocument.order_no == "UP2026112700061")
+    ).all()
+    assert len(stored) == 4
+    for document in stored:
+        assert documents.stored_record(session, document) == preflight.document_model(document)
+    # a document changed since (another version) is not answered by the record first stored
+    document = stored[0]
+    document.version += 1
+    assert documents.stored_record(session, document) is None
+
+
+def test_stored_content_is_plain_for_the_audit_chain() -> None:
+    documents = importlib.import_module("opencbec.clearance.service.documents")
+    assert documents._jsonable([Decimal("1.50"), 2, None, "中", b"x"]) == [
+        "1.50",
+        2,
+        None,
+        "中",
+        None,
+    ]
+    with pytest.raises(TypeError, match="float"):
+        documents._jsonable([1.5])  # a float would hash differently through the fast encoder

@@ -423,6 +423,8 @@ def _jsonable(value: Any) -> Any:
         return [_jsonable(v) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {name: _jsonable(getattr(value, name)) for name in _field_names(type(value))}
+    if not isinstance(value, int):  # content is plain for the audit chain: no float comes out
+        raise TypeError(f"a CEB record holds a {type(value).__name__}, not a str, number or record")
     return value
 
 
@@ -679,10 +681,11 @@ def _store(
         organisation_id=document.organisation_id,
         after=content,
         details={"business_key": key, "version": document.version, "guid": guid},
+        plain=True,  # `_jsonable` content: str, int, None, lists and dicts
     )
     if set_order_no:
         session.info[_SET_KINDS_HELD] = (document.id, document.version, other_set_kinds + 1)
-        _keep_set_member(session, set_order_no, document)
+        _keep_set_member(session, set_order_no, document, item)
     _notify(session, principal, document, result)
     return Outcome(kind.name, key, result, document.id)
 
@@ -833,10 +836,14 @@ _SET_MEMBERS: Final = "opencbec.clearance.set_members"
 _SET_MEMBERS_KEPT: Final = 64
 
 
-def _keep_set_member(session: Session, order_no: str, document: ClearanceDocument) -> None:
-    kept: dict[str, dict[int, ClearanceDocument]] = session.info.setdefault(_SET_MEMBERS, {})
+def _keep_set_member(
+    session: Session, order_no: str, document: ClearanceDocument, record: Any
+) -> None:
+    kept: dict[str, dict[int, tuple[ClearanceDocument, int, Any]]] = session.info.setdefault(
+        _SET_MEMBERS, {}
+    )
     members = kept.pop(order_no, {})
-    members[document.id] = document
+    members[document.id] = (document, document.version, record)
     kept[order_no] = members  # the latest order last
     if len(kept) > _SET_MEMBERS_KEPT:
         del kept[next(iter(kept))]
@@ -845,8 +852,22 @@ def _keep_set_member(session: Session, order_no: str, document: ClearanceDocumen
 def stored_set_members(session: Session, order_no: str) -> Mapping[int, ClearanceDocument]:
     """Return, by id, the import-set documents of `order_no` this session stored (maybe not all
     the set holds: ask the database which ones it holds)."""
-    kept: dict[str, dict[int, ClearanceDocument]] = session.info.get(_SET_MEMBERS, {})
-    return kept.get(order_no, {})
+    kept: dict[str, dict[int, tuple[ClearanceDocument, int, Any]]] = session.info.get(
+        _SET_MEMBERS, {}
+    )
+    return {i: document for i, (document, _, _) in kept.get(order_no, {}).items()}
+
+
+def stored_record(session: Session, document: ClearanceDocument) -> Any | None:
+    """Return the CEB record this session decoded and stored as `document` (its version as it
+    is now), or None when it did not (rebuild it from the content)."""
+    kept: dict[str, dict[int, tuple[ClearanceDocument, int, Any]]] = session.info.get(
+        _SET_MEMBERS, {}
+    )
+    found = kept.get(document.order_no or "", {}).get(document.id)
+    if found is None or found[0] is not document or found[1] != document.version:
+        return None
+    return found[2]
 
 
 def set_kinds_held(session: Session, document: ClearanceDocument) -> int | None:

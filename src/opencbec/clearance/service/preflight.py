@@ -27,6 +27,7 @@ from opencbec.clearance.service.documents import (
     attach_row,
     register_document_hook,
     set_kinds_held,
+    stored_record,
     stored_set_members,
 )
 from opencbec.clearance.service.reference_cache import CodeTables, one_check
@@ -261,7 +262,7 @@ def _check_set(
 ) -> Preflight:
     if any(BY_NAME[d.kind].direction == "export" for d in documents):
         return _export_preflight(session, order_no, documents, day)
-    by_kind, models = _by_kind(documents, "import")
+    by_kind, models = _by_kind(session, documents, "import")
     reference = DatabaseReference(session, day, exclude_order_no=order_no)
     results, batch_failures = check_import_batch(
         models["order"],
@@ -476,7 +477,7 @@ def _recheck_on_arrival(
 
 
 def _by_kind(
-    documents: list[ClearanceDocument], direction: str
+    session: Session, documents: list[ClearanceDocument], direction: str
 ) -> tuple[dict[str, ClearanceDocument | None], dict[str, list[Any]]]:
     names = [k.name for k in KINDS if k.direction == direction and k.set_member]
     by_kind: dict[str, ClearanceDocument | None] = dict.fromkeys(names)
@@ -484,7 +485,10 @@ def _by_kind(
     for document in documents:
         if document.kind in by_kind:
             by_kind[document.kind] = by_kind[document.kind] or document
-            models[document.kind].append(document_model(document))
+            # A document this session has just stored is checked on the record it decoded (its
+            # content is that record as JSON): rebuilding it from the content gives an equal one.
+            record = stored_record(session, document)
+            models[document.kind].append(document_model(document) if record is None else record)
     return by_kind, models
 
 
@@ -506,7 +510,7 @@ def _export_preflight(
                 )
             )
         )
-    by_kind, models = _by_kind(documents, "export")
+    by_kind, models = _by_kind(session, documents, "export")
     matched = match_export(
         models["export_order"],
         models["collection"],
