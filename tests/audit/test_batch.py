@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, inspect, select
 from sqlalchemy.orm import Session
 
 from opencbec.audit import service
@@ -61,7 +61,9 @@ def test_a_batch_writes_its_entries_together_when_it_ends(session: Session) -> N
     assert [e.seq for e in entries] == list(range(before.seq + 1, before.seq + 6))
     assert entries[0].prev_hash == before.hash
     assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(entries))
-    assert all(e in session for e in entries)  # attached as the loaded rows
+    assert all(inspect(e).detached and inspect(e).key for e in entries)  # the rows, detached
+    session.add(entries[0])  # joins as the row it is: nothing written again
+    session.flush()
     after = _record(session, 6)  # outside the batch: written at once, after the batch's last
     assert after.prev_hash == entries[-1].hash
     report = service.verify(session)

@@ -215,6 +215,22 @@ def test_a_transaction_rolled_back_leaves_the_head(session: Session) -> None:
 _HEAD_SQL = "SELECT seq FROM audit_chain_head"
 
 
+def test_a_rolled_back_transaction_moves_nothing_at_the_next_commit(
+    fresh_databases: FreshDatabases,
+) -> None:
+    engine = build_engine(fresh_databases.new_url())
+    upgrade_engine(engine)
+    database = Database(engine)
+    with database.write_sessions() as session:
+        _write(session, 1)
+        session.rollback()
+        with statements_run(session) as run:
+            session.commit()
+        assert not [s for s in run if "audit_chain_head" in s]  # nothing of its own to settle
+        assert _head(session) == 0
+    engine.dispose()
+
+
 def _head(session: Session) -> int:
     return int(session.execute(text(_HEAD_SQL)).scalar_one())
 
