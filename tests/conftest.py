@@ -4,8 +4,11 @@ OPENCBEC_TEST_DATABASE_URL names one), each test rolled back in a savepoint."""
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,10 +20,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from opencbec.db import Database, build_engine
+from opencbec.demo import loader
 from opencbec.identity import service as identity_service
 from opencbec.migrate import upgrade_engine
 from opencbec.settings import Settings
 from opencbec.web import create_app
+from tests.factories.platform import platform_database
 
 # Settings read OPENCBEC_* from the environment; a developer's own (say OPENCBEC_ENV=prod) must not
 # leak into tests. Only the variables that steer the test run are kept.
@@ -33,6 +38,11 @@ for _name in [n for n in os.environ if n.startswith("OPENCBEC_")]:
         del os.environ[_name]
 PG_URL = os.environ.get("OPENCBEC_TEST_DATABASE_URL", "")
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+DROPPERS = 8  # connections dropping the run's databases at its end
+
+
+def _database_name() -> str:
+    return f"opencbec_t_{uuid.uuid4().hex[:12]}"
 
 
 class FreshDatabases:
@@ -44,13 +54,31 @@ class FreshDatabases:
 
     def new_url(self) -> str:
         """Return the URL of a new, empty database of the kind under test."""
-        name = f"opencbec_t_{uuid.uuid4().hex[:12]}"
         if not PG_URL:
-            return f"sqlite:///{self.tmp_dir / (name + '.sqlite3')}"
+            return f"sqlite:///{self.tmp_dir / (_database_name() + '.sqlite3')}"
+        return self._create_postgresql("")
+
+    def copy_of(self, url: str) -> str:
+        """Return the URL of a new database holding what the (idle) database at `url` holds."""
+        if PG_URL:
+            return self._create_postgresql(f' TEMPLATE "{make_url(url).database}"')
+        target = self.new_url()
+        with (
+            sqlite3.connect(str(make_url(url).database)) as source,
+            sqlite3.connect(str(make_url(target).database)) as copy,
+        ):
+            source.backup(copy)
+        return target
+
+    def _create_postgresql(self, options: str) -> str:
+        name = _database_name()
         admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
         try:
             with admin.connect() as conn:
-                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"{options}')
+                # Commits need not wait for the server's disk: they are as visible to other
+                # connections as ever, only a crash of the server could lose the last ones.
+                conn.exec_driver_sql(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
         finally:
             admin.dispose()
         self.created.append(name)
@@ -60,11 +88,17 @@ class FreshDatabases:
         """Drop every database this run created."""
         if not self.created:
             return
-        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        try:
+        # Each DROP DATABASE waits for a checkpoint; dropped side by side, they share a few
+        # (10 databases: 0.8 s, against 15-23 s one after the other).
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT", pool_size=DROPPERS)
+
+        def drop(name: str) -> None:
             with admin.connect() as conn:
-                for name in self.created:
-                    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        try:
+            with ThreadPoolExecutor(DROPPERS) as pool:
+                list(pool.map(drop, self.created))
         finally:
             admin.dispose()
 
@@ -92,6 +126,38 @@ def fresh_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FreshD
     fresh = FreshDatabases(tmp_path_factory.mktemp("db"))
     yield fresh
     fresh.drop_all()
+
+
+class TinyZone:
+    """The tiny generated zone of the default seed, loaded once per run (it takes a while) on
+    first use; each user gets a copy of its database and var folder, to change as it likes."""
+
+    SCALE = "tiny"
+    SEED = loader.DEFAULT_SEED
+
+    def __init__(self, fresh: FreshDatabases, folder: Path) -> None:
+        self.fresh = fresh
+        self.folder = folder
+        self.url = ""
+
+    def copy(self, var_dir: Path) -> tuple[Database, Settings]:
+        """Return a database holding the zone (migrated) and test settings over `var_dir`."""
+        if not self.url:
+            url = self.fresh.new_url()
+            database, settings = platform_database(url, self.folder)
+            loader.load_zone(database, settings=settings, scale=self.SCALE, seed=self.SEED)
+            database.dispose()  # a PostgreSQL template database must have no connections
+            self.url = url
+        shutil.copytree(self.folder, var_dir, dirs_exist_ok=True)
+        return platform_database(self.fresh.copy_of(self.url), var_dir)
+
+
+@pytest.fixture(scope="session")
+def tiny_zone(
+    fresh_databases: FreshDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> TinyZone:
+    """The tiny generated zone (`loader.DEFAULT_SEED`), loaded once and copied for each user."""
+    return TinyZone(fresh_databases, tmp_path_factory.mktemp("tiny-zone") / "var")
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,11 +17,10 @@ import pytest
 import uvicorn
 
 from opencbec.db import Database
-from opencbec.demo import loader
 from opencbec.demo import service as demo_service
 from opencbec.settings import Settings
 from opencbec.web import create_app
-from tests.conftest import FreshDatabases
+from tests.conftest import FreshDatabases, TinyZone
 from tests.factories.platform import platform_database
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -67,13 +66,9 @@ class LivePlatform:
     database: Database
 
 
-def _serve_platform(
-    fresh_databases: FreshDatabases, var_dir: Path, load: Callable[[Database, Settings], None]
-) -> Iterator[LivePlatform]:
-    """Serve the platform over a new database that `load` fills, until the session ends."""
-    database, settings = platform_database(fresh_databases.new_url(), var_dir)
-    app = create_app(settings, database=database)  # sets the (cheap) password hashing first
-    load(database, settings)
+def _serve_platform(database: Database, settings: Settings) -> Iterator[LivePlatform]:
+    """Serve the platform over `database` until the session ends."""
+    app = create_app(settings, database=database)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -89,30 +84,24 @@ def _serve_platform(
     database.dispose()
 
 
-def _fixed_demo(database: Database, settings: Settings) -> None:
-    with database.session() as session:
-        demo_service.load(session, var_dir=settings.var_dir)
-
-
 @pytest.fixture(scope="session")
 def live_platform(
     fresh_databases: FreshDatabases, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LivePlatform]:
     """The platform with the demo zone, served on 127.0.0.1 for the browser."""
-    yield from _serve_platform(fresh_databases, tmp_path_factory.mktemp("var"), _fixed_demo)
-
-
-def _generated_zone(database: Database, settings: Settings) -> None:
-    loader.load_zone(database, settings=settings, scale="tiny", seed=loader.DEFAULT_SEED)
+    database, settings = platform_database(
+        fresh_databases.new_url(), tmp_path_factory.mktemp("var")
+    )
+    with database.session() as session:
+        demo_service.load(session, var_dir=settings.var_dir)
+    yield from _serve_platform(database, settings)
 
 
 @pytest.fixture(scope="session")
-def zone_server(
-    fresh_databases: FreshDatabases, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+def zone_server(tiny_zone: TinyZone, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The platform over a tiny generated zone (a year of traffic through customs), as
     `scripts/serve` shows it: every login has real work waiting. Its address."""
-    platform = _serve_platform(fresh_databases, tmp_path_factory.mktemp("zone"), _generated_zone)
+    platform = _serve_platform(*tiny_zone.copy(tmp_path_factory.mktemp("zone")))
     yield next(platform).url
     next(platform, None)
 

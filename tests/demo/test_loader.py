@@ -18,7 +18,7 @@ from opencbec.db import Database, build_engine
 from opencbec.demo import digest, loader, plan, traffic
 from opencbec.migrate import upgrade_engine
 from opencbec.settings import Settings
-from tests.conftest import FreshDatabases
+from tests.conftest import FreshDatabases, TinyZone
 
 SEED = 2025
 
@@ -107,13 +107,10 @@ def interrupted(
 
 
 @pytest.fixture(scope="module")
-def straight(
-    fresh_databases: FreshDatabases, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Loaded]:
-    """The same tiny zone loaded in one go."""
-    database = _database(fresh_databases)
-    settings = _settings(tmp_path_factory.mktemp("straight"))
-    loader.load_zone(database, settings=settings, scale="tiny", seed=SEED)
+def straight(tiny_zone: TinyZone, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
+    """The same tiny zone loaded in one go (the run's shared load, copied)."""
+    assert (tiny_zone.SCALE, tiny_zone.SEED) == ("tiny", SEED)
+    database, settings = tiny_zone.copy(tmp_path_factory.mktemp("straight"))
     yield Loaded(database, settings, _digest(database))
     database.dispose()
 

@@ -10,13 +10,11 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from opencbec.demo import loader
 from opencbec.demo import service as demo_service
 from opencbec.finance import portal
 from opencbec.web import create_app
-from tests.conftest import FreshDatabases
+from tests.conftest import TinyZone
 from tests.factories.identity import log_in
-from tests.factories.platform import platform_database
 from tests.factories.web import real_items
 
 # The department pages and who may open them (the others are refused with 403).
@@ -41,13 +39,10 @@ API = {
 
 @pytest.fixture(scope="module")
 def zone_client(
-    fresh_databases: FreshDatabases, tmp_path_factory: pytest.TempPathFactory
+    tiny_zone: TinyZone, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[TestClient]:
     """A client of the platform over a tiny generated zone (its traffic went through customs)."""
-    database, settings = platform_database(
-        fresh_databases.new_url(), tmp_path_factory.mktemp("zone")
-    )
-    loader.load_zone(database, settings=settings, scale="tiny", seed=loader.DEFAULT_SEED)
+    database, settings = tiny_zone.copy(tmp_path_factory.mktemp("zone"))
     with TestClient(create_app(settings, database=database), base_url="https://testserver") as c:
         yield c
     database.dispose()
