@@ -326,3 +326,19 @@ def test_stored_content_is_plain_for_the_audit_chain() -> None:
     ]
     with pytest.raises(TypeError, match="float"):
         documents._jsonable([1.5])  # a float would hash differently through the fast encoder
+
+
+def test_a_message_the_codec_rules_find_fault_with_is_stored_for_the_pre_flight(
+    session: Session, seller: Principal
+) -> None:
+    from opencbec.messages.ceb import decode, validate
+
+    def bad_date(messages: tuple[Any, ...]) -> None:
+        messages[3].inventory[0].inventory_head.appTime = "20261399250000"  # no 99th month
+
+    inventory = import_set_xml("UP2026112700071", mutate=bad_date)[3]
+    found = {(i.path, i.level) for i in validate(decode(inventory))}
+    # a rule finding, and the signature an unsigned upload may leave out: no other schema fault
+    assert found == {("Inventory[1]/InventoryHead/appTime", "rule"), ("Signature", "schema")}
+    # stored: ingest refuses on schema faults only, the set's check judges the rest
+    assert _upload(session, seller, [inventory]) == ["new"]

@@ -87,6 +87,17 @@ def test_encode_decode_round_trip(name: str, data: st.DataObject) -> None:
     assert decode(encode(message)) == message
 
 
+@pytest.mark.parametrize("name", sorted(message_types()))
+@_PROFILE
+@given(data=st.data())
+def test_the_rules_add_rule_findings_only(name: str, data: st.DataObject) -> None:
+    # Ingest validates without the rules and refuses on schema findings: the same ones.
+    message = data.draw(_record(message_types()[name]))
+    found = validate(message)
+    assert [i for i in found if i.level == "schema"] == validate(message, rules=False)
+    assert {i.level for i in found} <= {"schema", "rule"}
+
+
 def _leaves(obj: Any, path: str) -> list[tuple[str, Any, FieldSpec]]:
     out: list[tuple[str, Any, FieldSpec]] = []
     prefix = f"{path}/" if path else ""
