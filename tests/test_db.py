@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,9 +18,12 @@ from sqlalchemy import (
     String,
     Table,
     bindparam,
+    create_engine,
+    event,
     func,
     insert,
     literal,
+    literal_column,
     select,
     update,
 )
@@ -240,3 +244,30 @@ def test_prepared_statements_run_inside_the_session_savepoint(
         with session.begin_nested():
             add.count(session, [{**row, "code": "C"}])
         assert count.rows(session, {}) == [(2,)]
+
+
+def test_a_prepared_statement_runs_on_each_dialect_in_its_own_form(tmp_path: Path) -> None:
+    # Two engines whose drivers take parameters differently (qmark, named): one statement, the
+    # form of each, whichever ran last.
+    find = Prepared(select(literal_column("1").label("one")).where(bindparam("x") == 2))
+    engines = [
+        create_engine(f"sqlite:///{tmp_path}/a.sqlite3"),
+        create_engine(f"sqlite:///{tmp_path}/b.sqlite3", paramstyle="named"),
+    ]
+    seen: list[tuple[str, str]] = []
+    for engine in engines:
+        event.listen(
+            engine,
+            "before_cursor_execute",
+            lambda conn, _c, sql, *_: seen.append((conn.dialect.paramstyle, sql)),
+        )
+    for engine in [*engines, *engines]:
+        with Session(bind=engine) as session:
+            assert find.rows(session, {"x": 2}) == [(1,)]
+            assert find.rows(session, {"x": 3}) == []
+    assert [style for style, _ in seen] == ["qmark"] * 2 + ["named"] * 2 + ["qmark"] * 2 + [
+        "named"
+    ] * 2
+    assert all(("?" in sql) == (style == "qmark") for style, sql in seen)  # each in its form
+    for engine in engines:
+        engine.dispose()

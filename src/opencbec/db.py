@@ -150,18 +150,23 @@ class _Compiled:
             if isinstance(statement, ReturnsRows)
             else ()
         )
-        self._results: dict[tuple[Any, ...], tuple[_Processor, ...]] = {}
+        self._results: dict[tuple[Any, ...], tuple[_Processor, ...] | None] = {}
 
-    def results(self, description: Sequence[Sequence[Any]]) -> tuple[_Processor, ...]:
+    def results(self, description: Sequence[Sequence[Any]]) -> tuple[_Processor, ...] | None:
+        """Return the result processors for the column types the driver answered with, or None
+        when no column needs one (the rows are used as they come)."""
         # A driver may answer with its own column types (PostgreSQL's numeric or float8): the
         # processors depend on them, so they are set up for each set of types met.
-        codes = tuple(d[1] for d in description)
-        found = self._results.get(codes)
-        if found is None:
-            found = self._results[codes] = tuple(
-                t.result_processor(self.dialect, code)
-                for t, code in zip(self.result_types, codes, strict=True)
-            )
+        codes = tuple([d[1] for d in description])
+        try:
+            return self._results[codes]
+        except KeyError:
+            pass
+        processors = tuple(
+            t.result_processor(self.dialect, code)
+            for t, code in zip(self.result_types, codes, strict=True)
+        )
+        found = self._results[codes] = None if all(p is None for p in processors) else processors
         return found
 
     def parameters(self, given: Mapping[str, Any]) -> Any:
@@ -186,17 +191,22 @@ class Prepared:
     parameters are refused (write `column.in_([literal(v), ...])` for a fixed list).
     """
 
-    __slots__ = ("_by_dialect", "statement")
+    __slots__ = ("_by_dialect", "_last", "statement")
 
     def __init__(self, statement: ClauseElement) -> None:
         self.statement = statement
         self._by_dialect: dict[tuple[Any, ...], _Compiled] = {}
+        self._last: tuple[Dialect, _Compiled] | None = None  # the dialect of the last run, its form
 
     def _compiled(self, dialect: Dialect) -> _Compiled:
+        last = self._last
+        if last is not None and last[0] is dialect:
+            return last[1]
         key = (type(dialect), dialect.paramstyle, dialect.server_version_info)
         found = self._by_dialect.get(key)
         if found is None:
             found = self._by_dialect[key] = _Compiled(self.statement, dialect)
+        self._last = (dialect, found)
         return found
 
     def rows(self, session: Session, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
@@ -281,9 +291,12 @@ def _run(
         if not compiled.result_types:
             return [], int(cursor.rowcount)
         processors = compiled.results(cursor.description)
+        fetched = cast(list[tuple[Any, ...]], cursor.fetchall())  # both drivers answer tuples
+        if processors is None:
+            return fetched, len(fetched)
         rows = [
-            tuple(v if p is None else p(v) for v, p in zip(row, processors, strict=True))
-            for row in cursor.fetchall()
+            tuple([v if p is None else p(v) for v, p in zip(row, processors, strict=True)])
+            for row in fetched
         ]
         return rows, len(rows)
     except dialect.loaded_dbapi.Error as exc:
