@@ -309,10 +309,13 @@ def test_a_set_stored_in_one_session_is_checked_on_the_records_it_decoded(
     assert len(stored) == 4
     for document in stored:
         assert documents.stored_record(session, document) == preflight.document_model(document)
-    # a document changed since (another version) is not answered by the record first stored
-    document = stored[0]
+    # a document changed since (another version, or content set by hand) is not answered by
+    # the record first stored
+    document, other = stored[0], stored[1]
     document.version += 1
     assert documents.stored_record(session, document) is None
+    other.content = {**other.content}
+    assert documents.stored_record(session, other) is None
 
 
 def test_stored_content_is_plain_for_the_audit_chain() -> None:

@@ -858,14 +858,17 @@ _SET_MEMBERS: Final = "opencbec.clearance.set_members"
 _SET_MEMBERS_KEPT: Final = 64
 
 
+# What a session keeps of a set document it stored: the object, its version and content then,
+# and the record it decoded (the content is that record as JSON).
+_Kept = tuple[ClearanceDocument, int, Any, Any]
+
+
 def _keep_set_member(
     session: Session, order_no: str, document: ClearanceDocument, record: Any
 ) -> None:
-    kept: dict[str, dict[int, tuple[ClearanceDocument, int, Any]]] = session.info.setdefault(
-        _SET_MEMBERS, {}
-    )
+    kept: dict[str, dict[int, _Kept]] = session.info.setdefault(_SET_MEMBERS, {})
     members = kept.pop(order_no, {})
-    members[document.id] = (document, document.version, record)
+    members[document.id] = (document, document.version, document.content, record)
     kept[order_no] = members  # the latest order last
     if len(kept) > _SET_MEMBERS_KEPT:
         del kept[next(iter(kept))]
@@ -874,22 +877,23 @@ def _keep_set_member(
 def stored_set_members(session: Session, order_no: str) -> Mapping[int, ClearanceDocument]:
     """Return, by id, the import-set documents of `order_no` this session stored (maybe not all
     the set holds: ask the database which ones it holds)."""
-    kept: dict[str, dict[int, tuple[ClearanceDocument, int, Any]]] = session.info.get(
-        _SET_MEMBERS, {}
-    )
-    return {i: document for i, (document, _, _) in kept.get(order_no, {}).items()}
+    kept: dict[str, dict[int, _Kept]] = session.info.get(_SET_MEMBERS, {})
+    return {i: member[0] for i, member in kept.get(order_no, {}).items()}
 
 
 def stored_record(session: Session, document: ClearanceDocument) -> Any | None:
-    """Return the CEB record this session decoded and stored as `document` (its version as it
-    is now), or None when it did not (rebuild it from the content)."""
-    kept: dict[str, dict[int, tuple[ClearanceDocument, int, Any]]] = session.info.get(
-        _SET_MEMBERS, {}
-    )
+    """Return the CEB record this session decoded and stored as `document`, while the document
+    holds that version and content, or None (rebuild it from the content)."""
+    kept: dict[str, dict[int, _Kept]] = session.info.get(_SET_MEMBERS, {})
     found = kept.get(document.order_no or "", {}).get(document.id)
-    if found is None or found[0] is not document or found[1] != document.version:
+    if (
+        found is None
+        or found[0] is not document
+        or found[1] != document.version
+        or found[2] is not document.content  # given other content since (not by ingest)
+    ):
         return None
-    return found[2]
+    return found[3]
 
 
 def set_kinds_held(session: Session, document: ClearanceDocument) -> int | None:
