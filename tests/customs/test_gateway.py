@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from opencbec.customs import gateway
 from opencbec.customs.gateway import MAX_FILE_BYTES, FolderExchange
 from opencbec.kit.i18n import Bilingual
 
@@ -30,8 +31,56 @@ def test_send_writes_through_a_tmp_file_and_fsyncs_in_order(tmp_path: Path) -> N
         tmp_path / "x", probe=lambda p: seen.append((p, sorted(os.listdir(outbox))))
     )
     assert exchange.send(b"<a/>", NAME)
-    assert seen == [("send.tmp_written", [NAME + ".tmp"]), ("send.renamed", [NAME])]
+    assert seen == [
+        ("send.tmp_written", [NAME + ".tmp"]),
+        ("send.renamed", [NAME]),
+        ("send.synced", [NAME]),
+    ]
     assert (outbox / NAME).read_bytes() == b"<a/>"
+
+
+def _names(n: int) -> list[str]:
+    return [f"CEB621Message_0F1E2D3C-0000-4000-8000-00000000000{i}.xml" for i in range(1, n + 1)]
+
+
+def test_a_batch_is_made_durable_by_one_outbox_fsync_after_its_last_rename(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    steps: list[str] = []
+    exchange = FolderExchange(tmp_path / "x", probe=steps.append)
+    monkeypatch.setattr(gateway, "_fsync_dir", lambda folder: steps.append(f"fsync {folder.name}"))
+    first, second, third = _names(3)
+    assert exchange.send(b"before", second)
+    steps.clear()
+    outcomes = exchange.send_many([(b"1", first), (b"2", second), (b"3", third), (b"x", "bad")])
+    assert outcomes[:3] == [True, False, True]
+    assert isinstance(outcomes[3], ValueError)
+    assert steps == [
+        "send.tmp_written",
+        "send.renamed",
+        "send.tmp_written",
+        "send.renamed",
+        "fsync outbox",
+        "send.synced",
+    ]
+    assert exchange.send_many([]) == []
+    assert steps[-1] == "send.synced"  # nothing to write: no fsync
+
+
+def test_a_batch_whose_outbox_fsync_fails_is_reported_failed_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exchange = FolderExchange(tmp_path / "x")
+    first, second = _names(2)
+
+    def broken(folder: Path) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(gateway, "_fsync_dir", broken)
+    outcomes = exchange.send_many([(b"1", first), (b"2", second)])
+    assert [type(o) for o in outcomes] == [OSError, OSError]  # none recorded as written
+    monkeypatch.undo()
+    assert exchange.send_many([(b"1", first), (b"2", second)]) == [False, False]
 
 
 def test_send_is_idempotent_by_file_name_in_the_outbox_and_its_archive(
@@ -120,6 +169,27 @@ def test_acknowledge_archives_once_and_keeps_a_second_file_of_the_same_name(
     exchange.acknowledge(NAME)
     kept = sorted(p.read_bytes() for p in archive.iterdir())
     assert kept == [b"one", b"two"]
+
+
+def test_acknowledging_a_batch_fsyncs_each_folder_once_after_the_moves(
+    exchange: FolderExchange, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    steps: list[str] = []
+    exchange.probe = steps.append
+    monkeypatch.setattr(
+        gateway,
+        "_fsync_dir",
+        lambda folder: steps.append(f"fsync {folder.relative_to(exchange.root).as_posix()}"),
+    )
+    names = _names(3)
+    for name in names:
+        (exchange.root / "inbox" / name).write_bytes(b"r")
+    exchange.acknowledge_many([*names, "CEB622Message_GONE.xml"])
+    assert steps == ["archive.before_move"] * 4 + ["fsync archive/inbox", "fsync inbox"]
+    assert sorted(os.listdir(exchange.root / "archive/inbox")) == names
+    steps.clear()
+    exchange.acknowledge_many(names)  # all moved before: nothing to make durable
+    assert steps == ["archive.before_move"] * 3
 
 
 def test_reject_writes_the_reason_first_then_moves_the_file(tmp_path: Path) -> None:

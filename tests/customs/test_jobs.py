@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -190,18 +191,20 @@ def test_the_link_holds_no_database_lock_while_it_writes_files(
     held_by_the_link: list[int] = []
 
     class Watched(FolderExchange):
-        def send(self, message: bytes, name: str) -> bool:
-            # No connection of the link's is out of its pool, so no transaction is open: on
-            # PostgreSQL, whose row locks would let the writer below pass anyway, this is the check.
-            held_by_the_link.append(database.engine.pool.checkedout())  # type: ignore[attr-defined]
-            with other.begin() as conn:  # another writer, while the file is being written
-                conn.execute(
-                    Organisation.__table__.update()
-                    .where(Organisation.__table__.c.code == "muye-chem")
-                    .values(name_en=f"Muye {name[:8]}")
-                )
-                written_beside.append(name)
-            return super().send(message, name)
+        def send_many(self, messages: Sequence[tuple[bytes, str]]) -> list[bool | Exception]:
+            for _, name in messages:
+                # No connection of the link's is out of its pool, so no transaction is open: on
+                # PostgreSQL, whose row locks would let the writer below pass anyway, this is
+                # the check.
+                held_by_the_link.append(database.engine.pool.checkedout())  # type: ignore[attr-defined]
+                with other.begin() as conn:  # another writer, while the files are being written
+                    conn.execute(
+                        Organisation.__table__.update()
+                        .where(Organisation.__table__.c.code == "muye-chem")
+                        .values(name_en=f"Muye {name[:8]}")
+                    )
+                    written_beside.append(name)
+            return super().send_many(messages)
 
     gateway = Watched(service.gateway_for(link_settings).root)
     try:

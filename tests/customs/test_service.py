@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 
 import pytest
@@ -126,11 +126,18 @@ class BrokenDisk:
     def send(self, message: bytes, name: str) -> bool:
         raise OSError(28, "No space left on device")
 
+    def send_many(self, messages: Sequence[tuple[bytes, str]]) -> list[bool | Exception]:
+        return [OSError(28, "No space left on device") for _ in messages]
+
     def receive(self, limit: int | None = None) -> Iterator[Incoming]:
         return iter(())
 
     def acknowledge(self, name: str) -> None:
         raise AssertionError("nothing to acknowledge")
+
+    def acknowledge_many(self, names: Iterable[str]) -> None:
+        if list(names):
+            raise AssertionError("nothing to acknowledge")
 
     def reject(self, name: str, reason: Bilingual) -> None:
         raise AssertionError("nothing to reject")

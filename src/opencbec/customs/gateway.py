@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Protocol
@@ -56,12 +56,23 @@ class CustomsGateway(Protocol):
         """Hand over one message; False when a message of that name was handed over before."""
         ...
 
+    def send_many(self, messages: Sequence[tuple[bytes, str]]) -> list[bool | Exception]:
+        """Hand over messages, each as `send` would; a failed one gives its exception instead.
+
+        Every message reported handed over (True or False) is durable when this returns.
+        """
+        ...
+
     def receive(self, limit: int | None = None) -> Iterator[Incoming]:
         """Yield waiting incoming messages, oldest name first."""
         ...
 
     def acknowledge(self, name: str) -> None:
         """Take an incoming message away for good (after the database commit that applied it)."""
+        ...
+
+    def acknowledge_many(self, names: Iterable[str]) -> None:
+        """Take incoming messages away for good, as `acknowledge` does for one."""
         ...
 
     def reject(self, name: str, reason: Bilingual) -> None:
@@ -97,7 +108,11 @@ class FolderExchange:
             raise ValueError(f"{name!r} is not a message file name (<root element>_<guid>.xml)")
         return name
 
-    def _write_atomically(self, folder: Path, name: str, data: bytes, step: str) -> None:
+    def _write_atomically(
+        self, folder: Path, name: str, data: bytes, step: str, *, sync_folder: bool = True
+    ) -> None:
+        # The file's bytes reach the disk before its name does; the folder's entry is made
+        # durable here or, for a batch, once by the caller after the last rename.
         tmp = folder / (name + ".tmp")
         with open(tmp, "wb") as handle:
             handle.write(data)
@@ -105,18 +120,47 @@ class FolderExchange:
             os.fsync(handle.fileno())
         self.probe(f"{step}.tmp_written")
         os.replace(tmp, folder / name)
-        _fsync_dir(folder)
+        if sync_folder:
+            _fsync_dir(folder)
         self.probe(f"{step}.renamed")
 
     def send(self, message: bytes, name: str) -> bool:
         """Write `message` to the outbox as `name`, atomically; idempotent by file name."""
-        self.check_name(name)
-        # Outbox first, then the archive: the simulator moves outbox → archive, so a file that is
-        # in neither place at the moment of each look was never written.
-        if (self.root / "outbox" / name).exists() or (self.root / "archive/outbox" / name).exists():
-            return False
-        self._write_atomically(self.root / "outbox", name, message, "send")
-        return True
+        outcome = self.send_many([(message, name)])[0]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def send_many(self, messages: Sequence[tuple[bytes, str]]) -> list[bool | Exception]:
+        """Write each message to the outbox as `send` does, the outbox folder fsync'ed once.
+
+        Each file is fsync'ed before its rename; the one folder fsync after the last rename
+        makes every name durable before any is reported written (the caller records them only
+        then). A failed folder fsync fails the whole batch: each is tried again later.
+        """
+        outbox, archive = self.root / "outbox", self.root / "archive/outbox"
+        outcomes: list[bool | Exception] = []
+        for message, name in messages:
+            try:
+                self.check_name(name)
+                # Outbox first, then the archive: the simulator moves outbox → archive, so a
+                # file that is in neither place at the moment of each look was never written.
+                if (outbox / name).exists() or (archive / name).exists():
+                    outcomes.append(False)
+                    continue
+                self._write_atomically(outbox, name, message, "send", sync_folder=False)
+                outcomes.append(True)
+            except (OSError, ValueError) as exc:
+                outcomes.append(exc)
+        if messages:
+            # Also for names found already there: a run that crashed after the rename may not
+            # have made the folder durable.
+            try:
+                _fsync_dir(outbox)
+            except OSError as exc:
+                return [o if isinstance(o, Exception) else exc for o in outcomes]
+            self.probe("send.synced")
+        return outcomes
 
     def receive(self, limit: int | None = None) -> Iterator[Incoming]:
         """Yield finished inbox files in name order (`*.tmp` and hidden files are not finished)."""
@@ -158,18 +202,34 @@ class FolderExchange:
             destination = target / f"{name}.{uuid.uuid4().hex[:8]}"
         return destination
 
-    def _move(self, name: str, destination: Path) -> None:
+    def _move(self, name: str, destination: Path, *, sync_folders: bool = True) -> bool:
         source = self.root / "inbox" / name
         if not source.exists():
-            return
+            return False
         os.replace(source, destination)
-        _fsync_dir(destination.parent)
-        _fsync_dir(source.parent)
+        if sync_folders:
+            _fsync_dir(destination.parent)
+            _fsync_dir(source.parent)
+        return True
 
     def acknowledge(self, name: str) -> None:
         """Move an applied file to archive/inbox (a file already moved is left alone)."""
-        self.probe("archive.before_move")
-        self._move(name, self._destination(name, self.root / "archive/inbox"))
+        self.acknowledge_many([name])
+
+    def acknowledge_many(self, names: Iterable[str]) -> None:
+        """Move applied files to archive/inbox, the two folders fsync'ed once at the end.
+
+        A move the disk loses in a crash only puts an applied file back in the inbox, which
+        the next run recognises by its name and moves again without applying it.
+        """
+        archive = self.root / "archive/inbox"
+        moved = False
+        for name in names:
+            self.probe("archive.before_move")
+            moved |= self._move(name, self._destination(name, archive), sync_folders=False)
+        if moved:
+            _fsync_dir(archive)
+            _fsync_dir(self.root / "inbox")
 
     def reject(self, name: str, reason: Bilingual) -> None:
         """Move a file to dead/ beside `<name>.reason.txt` (reason in English and Chinese).

@@ -66,8 +66,7 @@ def link_once(
         with database.session() as session:
             polled = service.poll_inbox(session, gateway=gateway, limit=batch, probe=probe)
         probe("inbox.committed")
-        for name in polled.applied:
-            gateway.acknowledge(name)
+        gateway.acknowledge_many(polled.applied)
         for name, reason in polled.dead:
             gateway.reject(name, reason)
         run.applied += len(polled.applied)

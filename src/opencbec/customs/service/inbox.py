@@ -39,11 +39,22 @@ def unwrap(data: bytes) -> bytes:
     return data
 
 
-def _system_principal(session: Session, organisation_id: int) -> Principal:
-    org = identity_service.get_organisation(session, organisation_id)
-    if org is None:
-        raise NotFound()
-    return identity_service.organisation_principal(org, label=LINK_ACTOR.label)
+class _Principals:
+    """The link's principal for each organisation, read once per pass over the inbox."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.known: dict[int, Principal] = {}
+
+    def __call__(self, organisation_id: int) -> Principal:
+        principal = self.known.get(organisation_id)
+        if principal is None:
+            org = identity_service.get_organisation(self.session, organisation_id)
+            if org is None:
+                raise NotFound()
+            principal = identity_service.organisation_principal(org, label=LINK_ACTOR.label)
+            self.known[organisation_id] = principal
+        return principal
 
 
 def _document(session: Session, kind: str, key: str) -> ClearanceDocument | None:
@@ -163,7 +174,7 @@ def _format_receipt(session: Session, message: Any) -> tuple[Exchange, Clearance
 
 
 def _apply(
-    session: Session, data: bytes
+    session: Session, data: bytes, principals: _Principals
 ) -> tuple[str, str | None, int | None, ClearanceDocument | None, str | None]:
     # (message type, guid, owner organisation, the document it changed, the order it concerns)
     message, extras, inner = _decode(data)
@@ -175,7 +186,7 @@ def _apply(
         if document is not None:
             clearance_service.apply_receipt(
                 session,
-                principal=_system_principal(session, document.organisation_id),
+                principal=principals(document.organisation_id),
                 kind=document.kind,
                 business_key=document.business_key,
                 guid=str(guid or answer.guid),
@@ -207,7 +218,7 @@ def _apply(
                 f"{type_name} 所指单证不在本平台",
             )
         )
-    principal = _system_principal(session, organisation_id)
+    principal = principals(organisation_id)
     try:
         with session.begin_nested():
             outcomes = clearance_service.ingest_message(session, principal=principal, data=inner)
@@ -248,12 +259,20 @@ def poll_inbox(
     A file already recorded (the run before crashed between commit and move) is only moved.
     """
     report = PollReport()
-    for incoming in gateway.receive(limit):
-        report.seen += 1
-        stored = stored_name(incoming.name)
-        known = session.scalar(
-            select(Exchange).where(Exchange.direction == IN, Exchange.file_name == stored)
+    principals = _Principals(session)
+    waiting = [(incoming, stored_name(incoming.name)) for incoming in gateway.receive(limit)]
+    # Files recorded before (the run before crashed between its commit and the moves): one query.
+    recorded = {
+        e.file_name: e
+        for e in session.scalars(
+            select(Exchange).where(
+                Exchange.direction == IN, Exchange.file_name.in_([s for _, s in waiting])
+            )
         )
+    }
+    for incoming, stored in waiting:
+        report.seen += 1
+        known = recorded.get(stored)
         if known is not None:
             if known.state == APPLIED:
                 report.applied.append(incoming.name)
@@ -276,7 +295,9 @@ def poll_inbox(
         try:
             if incoming.data is None:
                 raise _DeadLetter(incoming.problem or Bilingual("unreadable", "无法读取"))
-            type_name, guid, organisation_id, document, order_no = _apply(session, incoming.data)
+            type_name, guid, organisation_id, document, order_no = _apply(
+                session, incoming.data, principals
+            )
         except _DeadLetter as dead:
             exchange.state = DEAD
             exchange.last_error, exchange.last_error_zh = (

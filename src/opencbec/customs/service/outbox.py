@@ -278,13 +278,13 @@ def due_outbox(session: Session, *, now: dt.datetime, limit: int = 500) -> list[
 
 def send_due(gateway: CustomsGateway, due: Sequence[Due]) -> list[Sent]:
     """Write each due message to the outbox (no database: the link holds no lock meanwhile)."""
-    sent: list[Sent] = []
-    for message in due:
-        try:
-            sent.append(Sent(message.exchange_id, gateway.send(message.content, message.file_name)))
-        except (OSError, ValueError) as exc:
-            sent.append(Sent(message.exchange_id, False, exc))
-    return sent
+    outcomes = gateway.send_many([(message.content, message.file_name) for message in due])
+    return [
+        Sent(message.exchange_id, False, outcome)
+        if isinstance(outcome, Exception)
+        else Sent(message.exchange_id, outcome)
+        for message, outcome in zip(due, outcomes, strict=True)
+    ]
 
 
 def record_sent(session: Session, sent: Sequence[Sent], *, now: dt.datetime) -> FlushReport:
