@@ -13,6 +13,7 @@ from bench.link import echo, receipt_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from opencbec.audit import service as audit_service
 from opencbec.audit.models import AuditEntry
 from opencbec.clearance import service as clearance_service
 from opencbec.clearance.models import ClearanceDocument, DocumentReceipt
@@ -264,6 +265,32 @@ def test_receipts_are_applied_as_their_declarant_once_and_archived_later(
     assert sorted(again.applied) == sorted(report.applied)
     assert (session.scalar(select(func.count()).select_from(DocumentReceipt)) or 0) == before + 4
     assert _audits(session, "customs.receipt.apply") == 4
+
+
+def test_a_pass_writes_its_audit_entries_together_in_the_order_of_its_files(
+    session: Session,
+    zone: dict[str, Principal],
+    envelope: service.Envelope,
+    folders: FolderExchange,
+) -> None:
+    _sent_and_answered(session, zone, envelope, folders)
+    (folders.root / "inbox" / "CEB999Message_JUNK.xml").write_bytes(b"<not xml")
+    before = session.scalar(select(func.max(AuditEntry.seq))) or 0
+    report = service.poll_inbox(session, gateway=folders)
+    assert len(report.applied) == 4
+    assert len(report.dead) == 1
+    assert audit_service.verify(session).ok
+    entries = list(
+        session.scalars(select(AuditEntry).where(AuditEntry.seq > before).order_by(AuditEntry.seq))
+    )
+    assert [e.seq for e in entries] == list(range(before + 1, before + 10))  # none lost
+    actions = [e.action for e in entries]
+    # Name order: each receipt (clearance's entry, then the link's), the unreadable file last.
+    assert actions == ["clearance.receipt.apply", "customs.receipt.apply"] * 4 + [
+        "customs.receipt.dead"
+    ]
+    names = [e.details["file_name"] for e in entries if e.action.startswith("customs.")]
+    assert names == [*sorted(report.applied), "CEB999Message_JUNK.xml"]
 
 
 def _inbox(folders: FolderExchange, name: str, data: bytes) -> None:
