@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from opencbec.audit.service import Actor
@@ -14,6 +16,7 @@ from opencbec.db import Database, build_engine
 from opencbec.identity.rules import Principal
 from opencbec.migrate import upgrade_engine
 from opencbec.tax import service
+from opencbec.tax.models import QuotaEntry
 from tests.conftest import FreshDatabases
 from tests.tax.documents import BUYER, EBC, inventory_xml, receipt
 
@@ -90,9 +93,7 @@ def test_reserve_consume_release(session: Session) -> None:
 def test_two_declarations_never_both_take_the_last_of_a_quota(
     fresh_databases: FreshDatabases,
 ) -> None:
-    engine = build_engine(fresh_databases.new_url())
-    upgrade_engine(engine)
-    database = Database(engine)
+    engine, database = _migrated(fresh_databases)
     outcomes: list[str] = []
     start = threading.Barrier(2)
 
@@ -100,14 +101,7 @@ def test_two_declarations_never_both_take_the_last_of_a_quota(
         start.wait()
         try:
             with database.session() as session:
-                service.reserve_quota(
-                    session,
-                    actor=ACTOR,
-                    id_number=BUYER,
-                    year=2026,
-                    document_key=key,
-                    amount=Decimal("15000.00"),
-                )
+                _reserve(session, key, "15000.00")
             outcomes.append("reserved")
         except service.QuotaExceeded:
             outcomes.append("refused")
@@ -118,6 +112,74 @@ def test_two_declarations_never_both_take_the_last_of_a_quota(
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["refused", "reserved"]
+    with database.session(write=False) as session:
+        assert service.remaining_quota(session, id_number=BUYER, year=2026) == Decimal("11000.00")
+    engine.dispose()
+
+
+def _reserve(session: Session, key: str, amount: str) -> QuotaEntry:
+    return service.reserve_quota(
+        session, actor=ACTOR, id_number=BUYER, year=2026, document_key=key, amount=Decimal(amount)
+    )
+
+
+def _migrated(fresh_databases: FreshDatabases) -> tuple[Engine, Database]:
+    engine = build_engine(fresh_databases.new_url())
+    upgrade_engine(engine)
+    return engine, Database(engine)
+
+
+def test_a_repeated_declaration_answers_its_entry_even_at_the_limit(session: Session) -> None:
+    def reserve(key: str, amount: str) -> QuotaEntry:
+        return _reserve(session, key, amount)
+
+    first = reserve("inv|big", "20000.00")
+    # Asked again with its own amount, which the limit no longer allows: still its entry.
+    assert reserve("inv|big", "20000.00") == first
+    # Asked again with an amount the limit allows: its entry, and nothing more taken.
+    assert reserve("inv|big", "100.00") == first
+    # Past the limit by itself: its entry too.
+    assert reserve("inv|big", "30000.00") == first
+    assert service.remaining_quota(session, id_number=BUYER, year=2026) == Decimal("6000.00")
+    with pytest.raises(service.QuotaExceeded):
+        reserve("inv|other", "6000.01")
+    assert service.remaining_quota(session, id_number=BUYER, year=2026) == Decimal("6000.00")
+
+
+def test_the_same_declaration_twice_at_once_takes_the_quota_once(
+    fresh_databases: FreshDatabases,
+) -> None:
+    # The first holds its transaction open until the second has begun its own reservation, so
+    # the second reserves while the first's entry is not yet committed (it waits for the
+    # account's lock on PostgreSQL; on SQLite for the write lock, so one after the other).
+    engine, database = _migrated(fresh_databases)
+    entries: list[int] = []
+    failures: list[BaseException] = []
+    first_reserved, second_begins = threading.Event(), threading.Event()
+
+    def declare(first: bool) -> None:
+        try:
+            if not first:
+                first_reserved.wait(10)
+                second_begins.set()
+            with database.session() as session:
+                entry = _reserve(session, "inv|same", "15000.00")
+                if first:
+                    first_reserved.set()
+                    second_begins.wait(10)
+                    time.sleep(0.3)  # the second is now waiting on the lock
+                entries.append(entry.id)
+        except BaseException as exc:  # reported below, with the thread's traceback
+            failures.append(exc)
+
+    threads = [threading.Thread(target=declare, args=(first,)) for first in (True, False)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert len(entries) == 2
+    assert entries[0] == entries[1]
     with database.session(write=False) as session:
         assert service.remaining_quota(session, id_number=BUYER, year=2026) == Decimal("11000.00")
     engine.dispose()
@@ -203,7 +265,7 @@ def test_a_reservation_past_the_limit_is_refused_with_what_is_left(session: Sess
         reserve("big|1", "26000.01")  # more than a year allows, on a buyer with no account yet
     assert service.remaining_quota(session, id_number=BUYER, year=2030) == Decimal(26000)
     reserve("big|2", "25000")
-    with pytest.raises(service.QuotaExceeded, match=r"1000\.00000 left, 1000\.01 asked"):
+    with pytest.raises(service.QuotaExceeded, match=r"1000\.00 left, 1000\.01 asked"):
         reserve("big|3", "1000.01")
     assert service.remaining_quota(session, id_number=BUYER, year=2030) == Decimal(1000)
     reserve("big|4", "1000")  # the last yuan
