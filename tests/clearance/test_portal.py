@@ -255,6 +255,33 @@ def test_zone_traffic_is_for_the_zone_and_entitled_regulators(
         assert panels[0].chart.total >= 1
 
 
+def test_import_and_export_inventories_of_one_status_are_both_counted(
+    session: Session, seller: Principal
+) -> None:
+    # An import (621) and an export (603) inventory, both released: the figures count two, as
+    # the chart does (a count by status alone kept only one kind's).
+    for order_no, kind in (
+        ("PT2026112700031", "inventory"),
+        ("PT2026112700032", "export_inventory"),
+    ):
+        document = _declare(session, seller, order_no)
+        document.kind = kind
+        document.status = "800"
+    session.flush()
+    [mine] = portal.declarant_panels(session, seller)
+    figures = {f.label: f.value for f in mine.figures}
+    assert figures["Inventories declared this month"] == "2"
+    assert figures["Released this month"] == "2"
+    zone = principal_of(
+        session, make_user(session, make_org(session, roles=(OrgRole.ZONE_ADMINISTRATION,)))
+    )
+    [panel] = portal.zone_panels(session, zone)
+    figures = {f.label: f.value for f in panel.figures}
+    assert panel.chart is not None
+    assert figures["Inventories declared in the zone, last 30 days"] == str(panel.chart.total)
+    assert figures["Release rate of concluded inventories"] == "100.0%"
+
+
 def test_home_search_and_api_show_hits_to_their_owner_only(
     client: TestClient, session: Session, seller: Principal, stranger: Principal
 ) -> None:

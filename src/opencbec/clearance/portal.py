@@ -142,6 +142,16 @@ def _tally(session: Session, *conditions: ColumnElement[bool]) -> Counter[tuple[
     return Counter({(kind, status): int(n) for kind, status, n in rows})
 
 
+def _by_status(tally: Counter[tuple[str, str]], kinds: Iterable[str]) -> Counter[str]:
+    """Add up the counts of `kinds` by status (an import and an export inventory may share one)."""
+    wanted = frozenset(kinds)
+    counts: Counter[str] = Counter()
+    for (kind, status), n in tally.items():
+        if kind in wanted:
+            counts[status] += n
+    return counts
+
+
 def _per_day(stamps: Iterable[dt.datetime], now: dt.datetime) -> list[tuple[str, int]]:
     """Count moments per China day over the last CHART_DAYS days, oldest first (zeros kept)."""
     today = now.astimezone(CHINA_STANDARD_TIME).date()
@@ -190,7 +200,7 @@ def declarant_panels(session: Session, principal: Principal) -> list[Panel]:
     now = utcnow()
     since = _month_start(now)
     month = _tally(session, _own(principal), ClearanceDocument.created_at >= since)
-    inventories = Counter({s: n for (k, s), n in month.items() if k in INVENTORY_KINDS})
+    inventories = _by_status(month, INVENTORY_KINDS)
     figures = [
         Figure(N_("Documents declared this month"), str(month.total()), "/clearance"),
         Figure(N_("Inventories declared this month"), str(inventories.total())),
@@ -221,15 +231,13 @@ def zone_panels(session: Session, principal: Principal) -> list[Panel]:
     if not sees_zone_clearance(principal):
         return []
     now = utcnow()
-    recent = Counter(
-        {
-            status: n
-            for (_, status), n in _tally(
-                session,
-                ClearanceDocument.kind.in_(INVENTORY_KINDS),
-                ClearanceDocument.created_at >= now - dt.timedelta(days=CHART_DAYS),
-            ).items()
-        }
+    recent = _by_status(
+        _tally(
+            session,
+            ClearanceDocument.kind.in_(INVENTORY_KINDS),
+            ClearanceDocument.created_at >= now - dt.timedelta(days=CHART_DAYS),
+        ),
+        INVENTORY_KINDS,
     )
     released = sum(recent[s] for s in RELEASED)
     concluded = released + recent[REJECTED]
