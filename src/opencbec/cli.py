@@ -258,7 +258,7 @@ def demo_load(
 
 
 def _load_zone(database: Database, settings: Settings, scale: str, seed: int) -> None:
-    with LoadProgress(console, f"demo zone ({scale}, seed {seed}) / 演示综试区") as progress:
+    with LoadProgress(console, f"demo {scale} 演示") as progress:
         try:
             report = demo_loader.load_zone(
                 database, settings=settings, scale=scale, seed=seed, progress=progress

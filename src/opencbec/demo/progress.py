@@ -18,7 +18,6 @@ from rich.progress import (
     Task,
     TaskID,
     TextColumn,
-    TimeElapsedColumn,
     TimeRemainingColumn,
 )
 from rich.text import Text
@@ -43,11 +42,11 @@ class LoadProgress:
         self, console: Console, description: str, *, clock: Callable[[], float] | None = None
     ) -> None:
         self.bar = Progress(
+            # Fits an 80-column terminal: a wider one widens nothing but the description.
             TextColumn("{task.description}"),
-            BarColumn(),
+            BarColumn(bar_width=16),
             MofNCompleteColumn(),
             RateColumn(),
-            TimeElapsedColumn(),
             TextColumn("ETA 剩余"),
             TimeRemainingColumn(),
             console=console,
