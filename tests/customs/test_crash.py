@@ -133,6 +133,26 @@ def test_killed_while_writing_the_outbox_every_message_is_sent_exactly_once(
     assert sorted(_files(outbox) + _files(archive)) == sorted(everywhere)
 
 
+def test_killed_after_the_outbox_batch_is_made_durable_nothing_is_sent_twice(
+    place: tuple[Path, Database],
+) -> None:
+    var_dir, database = place
+    outbox = var_dir / "exchange" / "outbox"
+    # Every file written and the folder fsync'ed once for the batch; nothing recorded yet.
+    assert run_link(var_dir, "send.synced") == -9
+    with database.session(write=False) as session:
+        rows = list(session.scalars(select(Exchange).where(Exchange.direction == OUT)))
+    assert {e.state for e in rows} == {QUEUED}
+    assert _files(outbox) == sorted(e.file_name for e in rows)  # all 8, no .tmp left
+    assert run_link(var_dir) == 0  # found written: recorded, not written again
+    with database.session(write=False) as session:
+        rows = list(session.scalars(select(Exchange).where(Exchange.direction == OUT)))
+    assert {e.state for e in rows} == {WRITTEN}
+    assert _files(outbox) == sorted(e.file_name for e in rows)
+    for e in rows:
+        assert (outbox / e.file_name).read_bytes() == e.content
+
+
 def test_killed_while_applying_the_inbox_every_receipt_is_applied_exactly_once(
     place: tuple[Path, Database],
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,9 @@ from opencbec.kit.time import utcnow
 from opencbec.messages import ceb
 from opencbec.messages.ceb.dxp import DXP_NS, decode_dxp
 
+_Decoded = tuple[Any, dict[str, str], bytes]
+"""A decoded incoming file: the CEB message, the extras the codec kept aside, the inner bytes."""
+
 
 @dataclass(slots=True)
 class PollReport:
@@ -40,14 +44,17 @@ def unwrap(data: bytes) -> bytes:
     return data
 
 
-class _Principals:
-    """The link's principal for each organisation, read once per pass over the inbox."""
+class _Pass:
+    """What one pass over the inbox reads once: the link's principal for each organisation, and
+    the documents its receipts name (held here, so they stay in the session's identity map)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.known: dict[int, Principal] = {}
+        self.owners: dict[tuple[str, str], ClearanceDocument] = {}
 
-    def __call__(self, organisation_id: int) -> Principal:
+    def principal(self, organisation_id: int) -> Principal:
+        """Return the link's principal acting for the organisation."""
         principal = self.known.get(organisation_id)
         if principal is None:
             org = identity_service.get_organisation(self.session, organisation_id)
@@ -56,6 +63,30 @@ class _Principals:
             principal = identity_service.organisation_principal(org, label=LINK_ACTOR.label)
             self.known[organisation_id] = principal
         return principal
+
+    def read_owners(self, messages: Iterable[Any]) -> None:
+        """Read the documents the receipts among `messages` name, one query per kind."""
+        wanted: dict[str, set[str]] = {}
+        for message in messages:
+            kind = clearance_service.BY_RECEIPT.get(type(message).__name__)
+            if kind is not None:
+                wanted.setdefault(kind.name, set()).update(_receipt_keys(message, kind))
+        for name, keys in wanted.items():
+            for document in self.session.scalars(
+                select(ClearanceDocument).where(
+                    ClearanceDocument.kind == name, ClearanceDocument.business_key.in_(sorted(keys))
+                )
+            ):
+                self.owners[(document.kind, document.business_key)] = document
+
+    def owner(self, message: Any) -> ClearanceDocument | None:
+        """Return the first document a receipt message names (read now if not read before)."""
+        kind = clearance_service.BY_RECEIPT[type(message).__name__]
+        for key in _receipt_keys(message, kind):
+            document = self.owners.get((kind.name, key)) or _document(self.session, kind.name, key)
+            if document is not None:
+                return document
+        return None
 
 
 def _document(session: Session, kind: str, key: str) -> ClearanceDocument | None:
@@ -71,15 +102,13 @@ def _items(message: Any, attr: str) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _receipt_owner(session: Session, message: Any) -> ClearanceDocument | None:
-    kind = clearance_service.BY_RECEIPT[type(message).__name__]
+def _receipt_keys(message: Any, kind: Any) -> list[str]:
+    # The business keys of the documents a receipt message answers, in its order.
+    keys = []
     for item in _items(message, kind.receipt_items):
         receipt = getattr(item, kind.receipt_head) if kind.receipt_head else item
-        key = "|".join(str(getattr(receipt, f, None) or "") for f in kind.key)
-        document = _document(session, kind.name, key)
-        if document is not None:
-            return document
-    return None
+        keys.append("|".join(str(getattr(receipt, f, None) or "") for f in kind.key))
+    return keys
 
 
 def _issued_owner(
@@ -141,7 +170,7 @@ class _DeadLetter(Exception):
         self.reason = reason
 
 
-def _decode(data: bytes) -> tuple[Any, dict[str, str], bytes]:
+def _decode(data: bytes) -> _Decoded:
     try:
         inner = unwrap(data)
         decoded = ceb.decode_report(inner)
@@ -175,10 +204,12 @@ def _format_receipt(session: Session, message: Any) -> tuple[Exchange, Clearance
 
 
 def _apply(
-    session: Session, data: bytes, principals: _Principals
+    session: Session, decoded: _Decoded | _DeadLetter, memory: _Pass
 ) -> tuple[str, str | None, int | None, ClearanceDocument | None, str | None]:
     # (message type, guid, owner organisation, the document it changed, the order it concerns)
-    message, extras, inner = _decode(data)
+    if isinstance(decoded, _DeadLetter):
+        raise decoded
+    message, extras, inner = decoded
     type_name = type(message).__name__
     guid = getattr(message, "guid", None)
     if type_name == FORMAT_RECEIPT:
@@ -187,7 +218,7 @@ def _apply(
         if document is not None:
             clearance_service.apply_receipt(
                 session,
-                principal=principals(document.organisation_id),
+                principal=memory.principal(document.organisation_id),
                 kind=document.kind,
                 business_key=document.business_key,
                 guid=str(guid or answer.guid),
@@ -200,7 +231,7 @@ def _apply(
         return type_name, guid, sent.organisation_id, document, sent.order_no
     order_no: str | None = None
     if type_name in clearance_service.BY_RECEIPT:
-        owner = _receipt_owner(session, message)
+        owner = memory.owner(message)
         organisation_id = owner.organisation_id if owner else None
     elif type_name in ISSUED:
         owner = None
@@ -219,7 +250,7 @@ def _apply(
                 f"{type_name} 所指单证不在本平台",
             )
         )
-    principal = principals(organisation_id)
+    principal = memory.principal(organisation_id)
     try:
         with session.begin_nested():
             outcomes = clearance_service.ingest_message(session, principal=principal, data=inner)
@@ -268,7 +299,7 @@ def _poll(
     session: Session, *, gateway: CustomsGateway, limit: int, probe: Probe | None
 ) -> PollReport:
     report = PollReport()
-    principals = _Principals(session)
+    memory = _Pass(session)
     waiting = [(incoming, stored_name(incoming.name)) for incoming in gateway.receive(limit)]
     # Files recorded before (the run before crashed between its commit and the moves): one query.
     recorded = {
@@ -279,6 +310,14 @@ def _poll(
             )
         )
     }
+    decoded: dict[str, _Decoded | _DeadLetter] = {}
+    for incoming, stored in waiting:
+        if incoming.data is not None and stored not in recorded:
+            try:
+                decoded[stored] = _decode(incoming.data)
+            except _DeadLetter as dead:
+                decoded[stored] = dead
+    memory.read_owners(d[0] for d in decoded.values() if not isinstance(d, _DeadLetter))
     for incoming, stored in waiting:
         report.seen += 1
         known = recorded.get(stored)
@@ -305,7 +344,7 @@ def _poll(
             if incoming.data is None:
                 raise _DeadLetter(incoming.problem or Bilingual("unreadable", "无法读取"))
             type_name, guid, organisation_id, document, order_no = _apply(
-                session, incoming.data, principals
+                session, decoded[stored], memory
             )
         except _DeadLetter as dead:
             exchange.state = DEAD
