@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from opencbec.audit import service as audit_service
 from opencbec.clearance import service as clearance_service
@@ -18,6 +18,7 @@ from opencbec.customs.models import APPLIED, DEAD, IN, OUT, Exchange
 from opencbec.customs.service.common import FORMAT_RECEIPT, ISSUED, LINK_ACTOR, audit
 from opencbec.errors import DomainError, NotFound
 from opencbec.identity import service as identity_service
+from opencbec.identity.models import Organisation
 from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import Bilingual
 from opencbec.kit.time import utcnow
@@ -65,7 +66,8 @@ class _Pass:
         return principal
 
     def read_owners(self, messages: Iterable[Any]) -> None:
-        """Read the documents the receipts among `messages` name, one query per kind."""
+        """Read the documents the receipts among `messages` name, one query per kind, and the
+        organisations holding them, in one query."""
         wanted: dict[str, set[str]] = {}
         for message in messages:
             kind = clearance_service.BY_RECEIPT.get(type(message).__name__)
@@ -78,6 +80,16 @@ class _Pass:
                 )
             ):
                 self.owners[(document.kind, document.business_key)] = document
+        wanted_organisations = {d.organisation_id for d in self.owners.values()} - set(self.known)
+        if wanted_organisations:
+            for org in self.session.scalars(
+                select(Organisation)
+                .where(Organisation.id.in_(sorted(wanted_organisations)))
+                .options(selectinload(Organisation.roles))
+            ):
+                self.known[org.id] = identity_service.organisation_principal(
+                    org, label=LINK_ACTOR.label
+                )
 
     def owner(self, message: Any) -> ClearanceDocument | None:
         """Return the first document a receipt message names (read now if not read before)."""
