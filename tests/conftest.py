@@ -58,6 +58,13 @@ class FreshDatabases:
             return f"sqlite:///{self.tmp_dir / (_database_name() + '.sqlite3')}"
         return self._create_postgresql("")
 
+    def new_database(self) -> Database:
+        """Return a new database of the kind under test, migrated to head (the caller disposes
+        of its engine)."""
+        engine = build_engine(self.new_url())
+        upgrade_engine(engine)
+        return Database(engine)
+
     def copy_of(self, url: str) -> str:
         """Return the URL of a new database holding what the (idle) database at `url` holds."""
         if PG_URL:

@@ -9,9 +9,7 @@ from sqlalchemy import func, select
 
 from opencbec.appointments import service
 from opencbec.appointments.models import Booking
-from opencbec.db import Database, build_engine
 from opencbec.identity.rules import Principal
-from opencbec.migrate import upgrade_engine
 from tests.conftest import FreshDatabases
 from tests.factories import appointments as f
 from tests.factories.appointments import NOW, at_cst, details
@@ -22,9 +20,8 @@ THURSDAY_NINE = at_cst(NOW.date().replace(day=3), 9)
 def test_two_bookings_of_the_last_place_never_both_win(
     fresh_databases: FreshDatabases, tmp_path: Path
 ) -> None:
-    engine = build_engine(fresh_databases.new_url())
-    upgrade_engine(engine)
-    database = Database(engine)
+    database = fresh_databases.new_database()
+    engine = database.engine
     with database.session() as session:
         f.load_customs_offices(session)
         officer, _ = f.officer(session)

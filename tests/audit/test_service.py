@@ -19,8 +19,6 @@ from sqlalchemy.orm import Session
 from opencbec.audit import service
 from opencbec.audit.models import AuditEntry
 from opencbec.audit.service import Actor
-from opencbec.db import Database, build_engine
-from opencbec.migrate import upgrade_engine
 from tests.conftest import FreshDatabases
 from tests.statements import statements_run
 
@@ -218,9 +216,8 @@ _HEAD_SQL = "SELECT seq FROM audit_chain_head"
 def test_a_rolled_back_transaction_moves_nothing_at_the_next_commit(
     fresh_databases: FreshDatabases,
 ) -> None:
-    engine = build_engine(fresh_databases.new_url())
-    upgrade_engine(engine)
-    database = Database(engine)
+    database = fresh_databases.new_database()
+    engine = database.engine
     with database.write_sessions() as session:
         _write(session, 1)
         session.rollback()
@@ -277,9 +274,8 @@ def test_list_entries_by_organisation_and_page(session: Session) -> None:
 
 
 def test_concurrent_writers_never_fork_the_chain(fresh_databases: FreshDatabases) -> None:
-    engine = build_engine(fresh_databases.new_url())
-    upgrade_engine(engine)
-    database = Database(engine)
+    database = fresh_databases.new_database()
+    engine = database.engine
     errors: list[BaseException] = []
 
     def writer(label: str) -> None:
@@ -344,9 +340,8 @@ def test_sessions_sharing_one_transaction_never_fork_the_chain(
 def test_a_session_writing_again_after_commit_reads_the_moved_head(
     fresh_databases: FreshDatabases,
 ) -> None:
-    engine = build_engine(fresh_databases.new_url())
-    upgrade_engine(engine)
-    database = Database(engine)
+    database = fresh_databases.new_database()
+    engine = database.engine
     with database.write_sessions() as long_lived, database.write_sessions() as other:
         for s in (long_lived, other, long_lived):  # the first session's head is stale by then
             service.record(

@@ -12,16 +12,34 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from opencbec.audit.service import Actor
 from opencbec.clearance import service as clearance_service
 from opencbec.clearance.models import ClearanceDocument
 from opencbec.identity.rules import Principal
 from opencbec.kit.time import utcnow
 from opencbec.messages.ceb import encode, message_class, skeleton
+from opencbec.tax import service as tax_service
+from opencbec.tax.models import QuotaEntry
 
 BUYER = "41070219900101001" + "5"
 NAME = "张三"
 EBC, EBP = "4107960EBC", "4107960EBP"
 INVT_NO = "460120261000000001"
+
+
+def reserve(
+    session: Session, key: str, amount: str, *, year: int = 2026, name: str | None = None
+) -> QuotaEntry:
+    """Reserve `amount` of BUYER's `year` for the document `key`, as a test actor."""
+    return tax_service.reserve_quota(
+        session,
+        actor=Actor(label="test"),
+        id_number=BUYER,
+        year=year,
+        document_key=key,
+        amount=Decimal(amount),
+        name=name,
+    )
 
 
 def guid() -> str:

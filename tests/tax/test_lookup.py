@@ -17,6 +17,7 @@ from opencbec.errors import InvalidInput
 from opencbec.kit.mask import mask_name
 from opencbec.tax import rules, service
 from opencbec.tax.models import QuotaLookup
+from tests.tax import documents
 from tests.tax.documents import BUYER, NAME
 
 NOW = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
@@ -25,15 +26,7 @@ OTHER = "11010519491231002" + "X"
 
 
 def _reserve(session: Session, key: str, amount: str, *, name: str | None = NAME) -> None:
-    service.reserve_quota(
-        session,
-        actor=ACTOR,
-        id_number=BUYER,
-        year=2026,
-        document_key=key,
-        amount=Decimal(amount),
-        name=name,
-    )
+    documents.reserve(session, key, amount, name=name)
 
 
 def _look(

@@ -8,16 +8,14 @@ import time
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from opencbec.audit.service import Actor
-from opencbec.db import Database, build_engine
 from opencbec.identity.rules import Principal
-from opencbec.migrate import upgrade_engine
 from opencbec.tax import service
 from opencbec.tax.models import QuotaEntry
 from tests.conftest import FreshDatabases
+from tests.tax import documents
 from tests.tax.documents import BUYER, EBC, inventory_xml, receipt
 
 ACTOR = Actor(label="test")
@@ -93,7 +91,8 @@ def test_reserve_consume_release(session: Session) -> None:
 def test_two_declarations_never_both_take_the_last_of_a_quota(
     fresh_databases: FreshDatabases,
 ) -> None:
-    engine, database = _migrated(fresh_databases)
+    database = fresh_databases.new_database()
+    engine = database.engine
     outcomes: list[str] = []
     start = threading.Barrier(2)
 
@@ -101,7 +100,7 @@ def test_two_declarations_never_both_take_the_last_of_a_quota(
         start.wait()
         try:
             with database.session() as session:
-                _reserve(session, key, "15000.00")
+                documents.reserve(session, key, "15000.00")
             outcomes.append("reserved")
         except service.QuotaExceeded:
             outcomes.append("refused")
@@ -117,21 +116,9 @@ def test_two_declarations_never_both_take_the_last_of_a_quota(
     engine.dispose()
 
 
-def _reserve(session: Session, key: str, amount: str) -> QuotaEntry:
-    return service.reserve_quota(
-        session, actor=ACTOR, id_number=BUYER, year=2026, document_key=key, amount=Decimal(amount)
-    )
-
-
-def _migrated(fresh_databases: FreshDatabases) -> tuple[Engine, Database]:
-    engine = build_engine(fresh_databases.new_url())
-    upgrade_engine(engine)
-    return engine, Database(engine)
-
-
 def test_a_repeated_declaration_answers_its_entry_even_at_the_limit(session: Session) -> None:
     def reserve(key: str, amount: str) -> QuotaEntry:
-        return _reserve(session, key, amount)
+        return documents.reserve(session, key, amount)
 
     first = reserve("inv|big", "20000.00")
     # Asked again with its own amount, which the limit no longer allows: still its entry.
@@ -152,7 +139,8 @@ def test_the_same_declaration_twice_at_once_takes_the_quota_once(
     # The first holds its transaction open until the second has begun its own reservation, so
     # the second reserves while the first's entry is not yet committed (it waits for the
     # account's lock on PostgreSQL; on SQLite for the write lock, so one after the other).
-    engine, database = _migrated(fresh_databases)
+    database = fresh_databases.new_database()
+    engine = database.engine
     entries: list[int] = []
     failures: list[BaseException] = []
     first_reserved, second_begins = threading.Event(), threading.Event()
@@ -163,7 +151,7 @@ def test_the_same_declaration_twice_at_once_takes_the_quota_once(
                 first_reserved.wait(10)
                 second_begins.set()
             with database.session() as session:
-                entry = _reserve(session, "inv|same", "15000.00")
+                entry = documents.reserve(session, "inv|same", "15000.00")
                 if first:
                     first_reserved.set()
                     second_begins.wait(10)
@@ -252,14 +240,7 @@ def test_pre_flight_year_to_date_reads_the_ledger_without_the_set_under_check(
 
 def test_a_reservation_past_the_limit_is_refused_with_what_is_left(session: Session) -> None:
     def reserve(key: str, amount: str) -> None:
-        service.reserve_quota(
-            session,
-            actor=ACTOR,
-            id_number=BUYER,
-            year=2030,
-            document_key=key,
-            amount=Decimal(amount),
-        )
+        documents.reserve(session, key, amount, year=2030)
 
     with pytest.raises(service.QuotaExceeded, match=r"26000.*26000\.01"):
         reserve("big|1", "26000.01")  # more than a year allows, on a buyer with no account yet
