@@ -29,6 +29,7 @@ from sqlalchemy import (
     event,
     insert,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.exc import DBAPIError
@@ -37,7 +38,7 @@ from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.instrumentation import ClassManager
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.elements import BindParameter, ClauseElement
 from sqlalchemy.sql.selectable import ReturnsRows
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -258,12 +259,23 @@ def _manager(cls: Any) -> ClassManager[Any]:
     return class_mapper(cls).class_manager
 
 
+def _named_values(table: Table, generated: tuple[str, ...]) -> dict[str, BindParameter[Any]]:
+    return {c.name: bindparam(c.name, type_=c.type) for c in table.c if c.name not in generated}
+
+
 def insert_columns(table: Table, *, generated: tuple[str, ...] = ()) -> Insert:
     """Return an INSERT into `table` taking every column but the `generated` ones as a parameter
     of its own name (the form a Prepared insert needs: every value named, no default run)."""
-    return insert(table).values(
-        {c.name: bindparam(c.name, type_=c.type) for c in table.c if c.name not in generated}
-    )
+    return insert(table).values(_named_values(table, generated))
+
+
+def upsert_columns(
+    table: Table, dialect: str, *, generated: tuple[str, ...] = ("id",)
+) -> postgresql.Insert | sqlite.Insert:
+    """`insert_columns` in `dialect`'s own form, which takes ON CONFLICT clauses (PostgreSQL's
+    or SQLite's: the two platforms' databases)."""
+    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return make(table).values(_named_values(table, generated))
 
 
 def _run(

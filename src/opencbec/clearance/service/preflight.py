@@ -11,8 +11,6 @@ from decimal import Decimal
 from typing import Any, Final, cast
 
 from sqlalchemy import Table, bindparam, distinct, func, literal, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from opencbec.clearance.models import ClearanceDocument, SetCheck
@@ -31,7 +29,7 @@ from opencbec.clearance.service.documents import (
     stored_set_members,
 )
 from opencbec.clearance.service.reference_cache import CodeTables, one_check
-from opencbec.db import Prepared, innermost_transaction
+from opencbec.db import Prepared, innermost_transaction, upsert_columns
 from opencbec.enterprise import service as enterprise_service
 from opencbec.errors import NotFound
 from opencbec.goods import service as goods_service
@@ -308,9 +306,7 @@ def _upsert_check(dialect: str) -> Prepared:
     # unique) and answers its id. Built once per dialect, on the table: the ORM's upsert path
     # costs more than the row.
     table = cast(Table, SetCheck.__table__)
-    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(table).values(
-        {c.name: bindparam(c.name, type_=c.type) for c in table.c if c.name != "id"}
-    )
+    upsert = upsert_columns(table, dialect)
     return Prepared(
         upsert.on_conflict_do_update(
             index_elements=["order_no"], set_={c: upsert.excluded[c] for c in _CHECK_COLUMNS}

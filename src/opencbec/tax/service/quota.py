@@ -10,15 +10,13 @@ from decimal import Decimal
 from typing import Any, Final, cast
 
 from sqlalchemy import Table, bindparam, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from opencbec.audit import service as audit_service
 from opencbec.audit.service import Actor
 from opencbec.clearance import service as clearance_service
 from opencbec.clearance.models import ClearanceDocument
-from opencbec.db import Prepared, insert_columns
+from opencbec.db import Prepared, insert_columns, upsert_columns
 from opencbec.errors import DomainError, FieldError
 from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import N_, Bilingual
@@ -81,9 +79,7 @@ def _locked_account(session: Session, key: str, year: int) -> QuotaAccount:
 @functools.cache
 def _upsert_account(dialect: str) -> Prepared:
     # Built once per dialect, on the table: the ORM's upsert path costs more than the row.
-    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(_ACCOUNTS).values(
-        {c.name: bindparam(c.name, type_=c.type) for c in _ACCOUNTS.c if c.name != "id"}
-    )
+    upsert = upsert_columns(_ACCOUNTS, dialect)
     return Prepared(
         upsert.on_conflict_do_update(
             index_elements=["buyer_hash", "year"], set_={"year": upsert.excluded.year}
@@ -102,9 +98,7 @@ def _reserve_on_account(dialect: str) -> Prepared:
     # does not allow it). The conflict takes the row lock on PostgreSQL whether or not it
     # updates (SQLite holds the write lock), which keeps two declarations from taking the same
     # last yuan.
-    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(_ACCOUNTS).values(
-        {c.name: bindparam(c.name, type_=c.type) for c in _ACCOUNTS.c if c.name != "id"}
-    )
+    upsert = upsert_columns(_ACCOUNTS, dialect)
     limit = bindparam("limit", type_=_ACCOUNTS.c.reserved.type)
     return Prepared(
         upsert.on_conflict_do_update(
@@ -130,9 +124,7 @@ _GIVE_BACK: Final = Prepared(
 @functools.cache
 def _insert_new_entry(dialect: str) -> Prepared:
     # The entry, unless its key has one already (then no row is answered).
-    entry = (pg_insert if dialect == "postgresql" else sqlite_insert)(_ENTRIES).values(
-        {c.name: bindparam(c.name, type_=c.type) for c in _ENTRIES.c if c.name != "id"}
-    )
+    entry = upsert_columns(_ENTRIES, dialect)
     return Prepared(
         entry.on_conflict_do_nothing(index_elements=["document_key"]).returning(_ENTRIES.c.id)
     )
