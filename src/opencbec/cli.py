@@ -18,6 +18,7 @@ from opencbec.demo import loader as demo_loader
 from opencbec.demo import plan as demo_plan
 from opencbec.demo import service as demo_service
 from opencbec.demo.progress import LoadProgress
+from opencbec.demo.progress import label as progress_label
 from opencbec.errors import DomainError
 from opencbec.goods import cli as goods_cli
 from opencbec.identity import service as identity_service
@@ -258,7 +259,7 @@ def demo_load(
 
 
 def _load_zone(database: Database, settings: Settings, scale: str, seed: int) -> None:
-    with LoadProgress(console, f"demo {scale} 演示") as progress:
+    with LoadProgress(console, progress_label(scale)) as progress:
         try:
             report = demo_loader.load_zone(
                 database, settings=settings, scale=scale, seed=seed, progress=progress

@@ -7,7 +7,7 @@ import io
 
 from rich.console import Console
 
-from opencbec.demo.progress import LoadProgress
+from opencbec.demo.progress import LoadProgress, label
 
 
 def test_the_bar_counts_sets_and_measures_the_rate_from_where_this_run_started() -> None:
@@ -28,3 +28,21 @@ def test_the_bar_counts_sets_and_measures_the_rate_from_where_this_run_started()
     assert "80/100" in shown
     assert "2.0 sets/s" in shown
     assert "0:00:10" in shown  # 20 sets left at 2 per second
+
+
+def test_the_bar_fits_an_80_column_terminal_whole() -> None:
+    now = [0.0]
+    out = io.StringIO()
+    console = Console(file=out, width=80, force_terminal=False)
+    progress = LoadProgress(console, label("medium"), clock=lambda: now[0])
+    progress(0, 6071)
+    now[0] = 10.0
+    progress(245, 6071)
+    now[0] = 20.0
+    progress(490, 6071)
+    console.print(progress.bar.make_tasks_table(progress.bar.tasks))
+    [line] = out.getvalue().splitlines()
+    # Every column whole on one line: the counts, the rate and the time left.
+    assert "490/6071" in line
+    assert "24.5 sets/s 套/秒" in line
+    assert line.rstrip().endswith("0:03:48")

@@ -35,6 +35,11 @@ class RateColumn(ProgressColumn):
         )
 
 
+def label(scale: str) -> str:
+    """The bar's description for a zone of `scale`: short, so the bar fits 80 columns."""
+    return f"demo {scale} 演示"
+
+
 class LoadProgress:
     """A progress bar for `loader.load_zone`: pass the instance as its `progress` callback."""
 
