@@ -61,8 +61,12 @@ class _Pass:
             org = identity_service.get_organisation(self.session, organisation_id)
             if org is None:
                 raise NotFound()
-            principal = identity_service.organisation_principal(org, label=LINK_ACTOR.label)
-            self.known[organisation_id] = principal
+            principal = self._remember(org)
+        return principal
+
+    def _remember(self, org: Organisation) -> Principal:
+        principal = identity_service.organisation_principal(org, label=LINK_ACTOR.label)
+        self.known[org.id] = principal
         return principal
 
     def read_owners(self, messages: Iterable[Any]) -> None:
@@ -87,9 +91,7 @@ class _Pass:
                 .where(Organisation.id.in_(sorted(wanted_organisations)))
                 .options(selectinload(Organisation.roles))
             ):
-                self.known[org.id] = identity_service.organisation_principal(
-                    org, label=LINK_ACTOR.label
-                )
+                self._remember(org)
 
     def owner(self, message: Any) -> ClearanceDocument | None:
         """Return the first document a receipt message names (read now if not read before)."""
