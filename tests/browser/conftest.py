@@ -155,6 +155,16 @@ def wait_for_home(page: Any) -> None:
         raise AssertionError(f"login did not reach /home: at {page.url}\n{text}") from exc
 
 
+def shows(page: Any, text: str) -> None:
+    """Assert that the page shows `text`, waiting while a click's navigation is still loading.
+
+    `page.content()` right after a click that navigates may read the new document before it is
+    parsed (CI once read ''); Playwright's expect retries until the text is there or times out."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("body")).to_contain_text(text)
+
+
 def upload_xml(page: Any, live_server: str, folder: Path, files: list[tuple[str, bytes]]) -> None:
     """Upload each (name, CEB XML) on the clearance page, one file at a time; none refused."""
     for name, data in files:

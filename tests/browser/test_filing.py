@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, shows
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +16,7 @@ def test_review_return_and_approve_in_the_browser(
     browser: Any, live_server: str, screenshots: Path
 ) -> None:
     officer = log_in(browser, live_server, "customs", "zh-CN")
-    assert "等待审核" in officer.content()  # the home page's to-do list names the waiting filing
+    shows(officer, "等待审核")  # the home page's to-do list names the waiting filing
     officer.click("a[href='/filings']")
     officer.click("text=长垣起重装备（示范）有限公司")
     officer.click("button:has-text('开始审核')")
@@ -26,9 +26,9 @@ def test_review_return_and_approve_in_the_browser(
     review_url = officer.url
 
     seller = log_in(browser, live_server, "seller2", "en-GB")
-    assert "returned" in seller.content()
+    shows(seller, "returned")
     seller.click("a[href='/filing']")
-    assert "法定代表人姓名与营业执照不一致" in seller.content()
+    shows(seller, "法定代表人姓名与营业执照不一致")
     seller.fill("#f-legal", "郑长垣")
     seller.click("button:has-text('Save')")
     seller.click("button:has-text('Submit for review')")
@@ -37,7 +37,7 @@ def test_review_return_and_approve_in_the_browser(
     officer.goto(review_url)
     officer.click("button:has-text('开始审核')")
     officer.click("button:has-text('核准')")
-    assert "已核准" in officer.content()
+    shows(officer, "已核准")
     officer.click("a[href$='/certificate']")
-    assert "备案证书" in officer.content()
+    shows(officer, "备案证书")
     officer.screenshot(path=str(screenshots / "filing-certificate-zh-CN.png"), full_page=True)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from opencbec.demo import service as demo_service
-from tests.browser.conftest import wait_for_home
+from tests.browser.conftest import shows, wait_for_home
 from tests.factories.web import real_items
 
 pytestmark = pytest.mark.browser
@@ -146,7 +146,7 @@ def test_language_switch_and_logout(browser: Any, live_server: str) -> None:
     page.select_option("#lang-select", "zh_CN")
     page.click("form[action='/lang'] button")
     wait_for_home(page)
-    assert "欢迎" in page.content()
+    shows(page, "欢迎")
     page.click("form[action='/logout'] button")
     page.wait_for_url("**/login")
     page.goto(f"{live_server}/home")
