@@ -259,14 +259,15 @@ def _manager(cls: Any) -> ClassManager[Any]:
     return class_mapper(cls).class_manager
 
 
-def _named_values(table: Table, generated: tuple[str, ...]) -> dict[str, BindParameter[Any]]:
+def named_values(table: Table, generated: tuple[str, ...] = ()) -> dict[str, BindParameter[Any]]:
+    """Return a parameter of its own name and type for every column of `table` but `generated`."""
     return {c.name: bindparam(c.name, type_=c.type) for c in table.c if c.name not in generated}
 
 
 def insert_columns(table: Table, *, generated: tuple[str, ...] = ()) -> Insert:
     """Return an INSERT into `table` taking every column but the `generated` ones as a parameter
     of its own name (the form a Prepared insert needs: every value named, no default run)."""
-    return insert(table).values(_named_values(table, generated))
+    return insert(table).values(named_values(table, generated))
 
 
 def upsert_columns(
@@ -275,7 +276,7 @@ def upsert_columns(
     """`insert_columns` in `dialect`'s own form, which takes ON CONFLICT clauses (PostgreSQL's
     or SQLite's: the two platforms' databases)."""
     make = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return make(table).values(_named_values(table, generated))
+    return make(table).values(named_values(table, generated))
 
 
 def _run(

@@ -12,11 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from opencbec.clearance import service
-from opencbec.clearance.models import ClearanceDocument, DocumentReceipt
+from opencbec.clearance.models import ClearanceDocument, DocumentReceipt, DocumentVersion
 from opencbec.errors import Conflict, InvalidInput, NotFound
 from opencbec.identity.rules import Principal
 from opencbec.messages.ceb import encode, message_class, skeleton
 from tests.factories.identity import make_org, make_user, principal_of
+from tests.statements import statements_run
 
 
 def order_message(order_no: str = "XX2026112700001", app_type: str = "1", **head: Any) -> bytes:
@@ -75,6 +76,41 @@ def test_store_change_and_repeat(session: Session, seller: Principal) -> None:
     with pytest.raises(InvalidInput) as not_declared:
         service.ingest_message(session, principal=seller, data=order_message("OTHER", app_type="2"))
     assert not_declared.value.errors[0].code == "not_declared"
+
+
+def test_a_declaration_is_looked_up_and_stored_in_one_round_trip_on_postgresql(
+    session: Session, seller: Principal
+) -> None:
+    data = order_message()
+    with statements_run(session) as run:
+        [new] = service.ingest_message(session, principal=seller, data=data)
+    clearance = [s for s in run if "clearance_" in s]
+    # PostgreSQL: the guid and key lookup, the document and its first version in one statement;
+    # SQLite: the lookup, the document, the version copied from it.
+    assert len(clearance) == (1 if session.get_bind().dialect.name == "postgresql" else 3)
+    document = session.get(ClearanceDocument, new.document_id)
+    assert document is not None
+    assert (document.version, document.status, document.organisation_id) == (
+        1,
+        "0",
+        seller.organisation_id,
+    )
+    [version] = session.scalars(
+        select(DocumentVersion).where(DocumentVersion.document_id == document.id)
+    )
+    assert (version.version, version.guid, version.app_type, version.content) == (
+        1,
+        document.guid,
+        "1",
+        document.content,
+    )
+    # what the statement finds after it: the same message is a duplicate, another declaration
+    # of the key a conflict, and neither writes a version
+    assert service.ingest_message(session, principal=seller, data=data)[0].result == "duplicate"
+    with pytest.raises(Conflict):
+        service.ingest_message(session, principal=seller, data=order_message())
+    versions = select(func.count()).where(DocumentVersion.document_id == document.id)
+    assert session.scalar(versions) == 1
 
 
 def test_other_declarants_documents_are_out_of_reach(session: Session, seller: Principal) -> None:

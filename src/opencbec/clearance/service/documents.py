@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from opencbec.audit import service as audit_service
 from opencbec.clearance.models import ClearanceDocument, DocumentReceipt, DocumentVersion
-from opencbec.db import Base, Prepared, insert_columns, loaded
+from opencbec.db import Base, Prepared, insert_columns, loaded, named_values
 from opencbec.errors import Conflict, FieldError, InvalidInput, NotFound
 from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import N_, Bilingual
@@ -339,31 +339,30 @@ def status_label(status: str) -> str:
 # The four documents of an import set (order, payment, waybill, inventory: 三单/四单).
 IMPORT_SET_KINDS: Final = tuple(k.name for k in KINDS if k.set_member and k.direction == "import")
 _SET_KINDS_HELD: Final = "opencbec.clearance.set_kinds_held"
-_KNOWN: Final = Prepared(
-    select(
-        select(DocumentVersion.document_id)
-        .where(DocumentVersion.guid == bindparam("guid"))
-        .scalar_subquery()
-        .label("guid_owner"),
-        select(ClearanceDocument.id)
-        .where(
-            ClearanceDocument.kind == bindparam("kind"),
-            ClearanceDocument.business_key == bindparam("key"),
-        )
-        .scalar_subquery()
-        .label("document_id"),
-        # For a member of an import set: how many of the set's other kinds are already held, so the
-        # pre-flight knows on arrival whether the set is complete without asking again.
-        select(func.count(distinct(ClearanceDocument.kind)))
-        .where(
-            ClearanceDocument.order_no == bindparam("set_order_no"),
-            ClearanceDocument.kind.in_([literal(k) for k in IMPORT_SET_KINDS]),
-            ClearanceDocument.kind != bindparam("kind"),
-        )
-        .scalar_subquery()
-        .label("other_set_kinds"),
+_KNOWN_COLUMNS: Final = (
+    select(DocumentVersion.document_id)
+    .where(DocumentVersion.guid == bindparam("guid"))
+    .scalar_subquery()
+    .label("guid_owner"),
+    select(ClearanceDocument.id)
+    .where(
+        ClearanceDocument.kind == bindparam("kind"),
+        ClearanceDocument.business_key == bindparam("business_key"),
     )
+    .scalar_subquery()
+    .label("document_id"),
+    # For a member of an import set: how many of the set's other kinds are already held, so the
+    # pre-flight knows on arrival whether the set is complete without asking again.
+    select(func.count(distinct(ClearanceDocument.kind)))
+    .where(
+        ClearanceDocument.order_no == bindparam("set_order_no"),
+        ClearanceDocument.kind.in_([literal(k) for k in IMPORT_SET_KINDS]),
+        ClearanceDocument.kind != bindparam("kind"),
+    )
+    .scalar_subquery()
+    .label("other_set_kinds"),
 )
+_KNOWN: Final = Prepared(select(*_KNOWN_COLUMNS))
 # Plain inserts, prepared: the unit of work's bookkeeping cost more than the rows (one row each,
 # no cascade), and Core's per-execution work more than the database's.
 _DOCUMENTS: Final = cast(Table, ClearanceDocument.__table__)
@@ -388,22 +387,46 @@ _COPY_FIRST_VERSION: Final = Prepared(
         ).where(_DOCUMENTS.c.id == bindparam("document_id")),
     )
 )
-# PostgreSQL: a new document and its first version in one round trip (the version's guid, content
-# and number are the document's own).
-_NEW_DOCUMENT: Final = (
-    insert_columns(_DOCUMENTS, generated=("id",)).returning(_DOCUMENTS.c.id).cte("new_document")
+# PostgreSQL, for a declaration (appType 1): what `_KNOWN` answers and, when neither the guid nor
+# the business key is held yet, the new document and its first version, all in one round trip
+# (the insert is what `_store` would decide on that answer). Its fourth column is the new
+# document's id, None when the answer sent the document down another way.
+_KNOWN_ON_PG: Final = select(*_KNOWN_COLUMNS).cte("known")
+_DECLARED: Final = (
+    insert(_DOCUMENTS)
+    .from_select(
+        list(named_values(_DOCUMENTS, ("id",))),
+        select(*named_values(_DOCUMENTS, ("id",)).values())
+        .select_from(_KNOWN_ON_PG)
+        .where(
+            _KNOWN_ON_PG.c.guid_owner.is_(None),
+            _KNOWN_ON_PG.c.document_id.is_(None),
+            bindparam("app_type", type_=_VERSIONS.c.app_type.type) == literal("1"),
+        ),
+    )
+    .returning(_DOCUMENTS.c.id)
+    .cte("declared")
 )
-_INSERT_WITH_FIRST_VERSION: Final = Prepared(
+_DECLARED_VERSION: Final = (
     insert(_VERSIONS)
     .from_select(
         ["document_id", *_VERSION_FIELDS],
         select(
-            _NEW_DOCUMENT.c.id,
+            _DECLARED.c.id,
             *[bindparam(n, type_=_VERSIONS.c[n].type) for n in _VERSION_FIELDS],
         ),
     )
-    .returning(_VERSIONS.c.document_id)
-    .add_cte(_NEW_DOCUMENT)
+    .cte("declared_version")
+)
+_KNOWN_OR_DECLARED: Final = Prepared(
+    select(
+        _KNOWN_ON_PG.c.guid_owner,
+        _KNOWN_ON_PG.c.document_id,
+        _KNOWN_ON_PG.c.other_set_kinds,
+        select(_DECLARED.c.id).scalar_subquery(),
+    )
+    .select_from(_KNOWN_ON_PG)
+    .add_cte(_DECLARED_VERSION)
 )
 
 
@@ -591,10 +614,39 @@ def _store(
     content = _jsonable(item)
     order_no = getattr(head, "orderNo", None)
     set_order_no = order_no if kind.name in IMPORT_SET_KINDS else None
-    ((guid_owner, document_id, other_set_kinds),) = _KNOWN.rows(
-        session, {"guid": guid, "kind": kind.name, "key": key, "set_order_no": set_order_no}
-    )
-    if guid_owner is not None:
+    now = utcnow()
+    values = {
+        "organisation_id": principal.organisation_id,
+        "kind": kind.name,
+        "message_type": kind.message,
+        "business_key": key,
+        "order_no": order_no,
+        "guid": guid,
+        "version": 1,
+        "status": _first_status(head, kind),
+        "status_time": _first_status_time(head, kind),
+        "status_info": None,
+        "content": content,
+        "created_at": now,
+        "updated_at": now,
+        "logistics_no": _logistics_no(head),
+        "invt_no": None,
+    }
+    first_version = {"app_type": app_type, "message_guid": message_guid, "received_at": now}
+    if session.get_bind().dialect.name == "postgresql":
+        ((guid_owner, document_id, other_set_kinds, declared),) = _KNOWN_OR_DECLARED.rows(
+            session, {**values, **first_version, "set_order_no": set_order_no}
+        )
+    else:
+        ((guid_owner, document_id, other_set_kinds),) = _KNOWN.rows(
+            session,
+            {"guid": guid, "kind": kind.name, "business_key": key, "set_order_no": set_order_no},
+        )
+        declared = None
+    if declared is not None:
+        document = attach_row(session, ClearanceDocument, {"id": declared, **values})
+        result = "new"
+    elif guid_owner is not None:
         owner = session.get(ClearanceDocument, guid_owner)
         if owner is None or owner.organisation_id != principal.organisation_id:
             # Another declarant's guid: say so without naming or numbering its document.
@@ -612,8 +664,42 @@ def _store(
                 ],
             )
         return Outcome(kind.name, key, "duplicate", guid_owner)
+    else:
+        document, result = _declare_or_change(
+            session, principal, kind, head, document_id, values, first_version
+        )
+    audit_service.record(
+        session,
+        actor=principal.actor,
+        action="clearance.document.declare" if result == "new" else "clearance.document.change",
+        object_type=f"clearance.{kind.name}",
+        object_id=document.id,
+        organisation_id=document.organisation_id,
+        after=content,
+        details={"business_key": key, "version": document.version, "guid": guid},
+        plain=True,  # `_jsonable` content: str, int, None, lists and dicts
+    )
+    if set_order_no:
+        session.info[_SET_KINDS_HELD] = (document.id, document.version, other_set_kinds + 1)
+        _keep_set_member(session, set_order_no, document, item)
+    _notify(session, principal, document, result)
+    return Outcome(kind.name, key, result, document.id)
+
+
+def _declare_or_change(
+    session: Session,
+    principal: Principal,
+    kind: Kind,
+    head: Any,
+    document_id: int | None,
+    values: Mapping[str, Any],
+    first_version: Mapping[str, Any],
+) -> tuple[ClearanceDocument, str]:
+    # A document whose guid is new: declared (appType 1, its key not held yet), or a change of
+    # the document holding its key. `values` are the document's as new, `first_version` the rest
+    # of its first version.
+    key, app_type = values["business_key"], first_version["app_type"]
     document = None if document_id is None else session.get(ClearanceDocument, document_id)
-    now = utcnow()
     if document is not None and document.organisation_id != principal.organisation_id:
         raise NotFound(
             Bilingual(
@@ -635,37 +721,8 @@ def _store(
                     )
                 ]
             )
-        document = _insert_new(
-            session,
-            {"app_type": app_type, "message_guid": message_guid, "received_at": now},
-            organisation_id=principal.organisation_id,
-            kind=kind.name,
-            message_type=kind.message,
-            business_key=key,
-            order_no=order_no,
-            guid=guid,
-            version=1,
-            status=_first_status(head, kind),
-            status_time=_first_status_time(head, kind),
-            status_info=None,
-            content=content,
-            created_at=now,
-            updated_at=now,
-            logistics_no=_logistics_no(head),
-            invt_no=None,
-        )
-        result = "new"
-    elif app_type == "2" or kind.issued_status:  # customs re-issues its documents whole
-        document.version += 1
-        document.guid = guid
-        document.content = content
-        document.status = _first_status(head, kind)
-        document.status_time = _first_status_time(head, kind)
-        document.status_info = None
-        document.updated_at = now
-        document.logistics_no = _logistics_no(head)
-        result = "changed"
-    else:
+        return _insert_new(session, first_version, values), "new"
+    if not (app_type == "2" or kind.issued_status):  # customs re-issues its documents whole
         raise Conflict(
             Bilingual(
                 f"{kind.name} {key} is already declared; send a change with appType 2.",
@@ -679,37 +736,23 @@ def _store(
                 )
             ],
         )
-    if result == "changed":
-        _INSERT_VERSION.count(
-            session,
-            [
-                {
-                    "document_id": document.id,
-                    "version": document.version,
-                    "guid": guid,
-                    "app_type": app_type,
-                    "content": content,
-                    "message_guid": message_guid,
-                    "received_at": now,
-                }
-            ],
-        )  # the document's own update is flushed by the audit row's
-    audit_service.record(
+    document.version += 1
+    for name in ("guid", "content", "status", "status_time", "status_info", "updated_at"):
+        setattr(document, name, values[name])
+    document.logistics_no = values["logistics_no"]
+    _INSERT_VERSION.count(
         session,
-        actor=principal.actor,
-        action="clearance.document.declare" if result == "new" else "clearance.document.change",
-        object_type=f"clearance.{kind.name}",
-        object_id=document.id,
-        organisation_id=document.organisation_id,
-        after=content,
-        details={"business_key": key, "version": document.version, "guid": guid},
-        plain=True,  # `_jsonable` content: str, int, None, lists and dicts
-    )
-    if set_order_no:
-        session.info[_SET_KINDS_HELD] = (document.id, document.version, other_set_kinds + 1)
-        _keep_set_member(session, set_order_no, document, item)
-    _notify(session, principal, document, result)
-    return Outcome(kind.name, key, result, document.id)
+        [
+            {
+                "document_id": document.id,
+                "version": document.version,
+                "guid": document.guid,
+                "content": document.content,
+                **first_version,
+            }
+        ],
+    )  # the document's own update is flushed by the audit row's
+    return document, "changed"
 
 
 def _logistics_no(head: Any) -> str | None:
@@ -719,18 +762,13 @@ def _logistics_no(head: Any) -> str | None:
 
 
 def _insert_new(
-    session: Session, first_version: Mapping[str, Any], **values: Any
+    session: Session, first_version: Mapping[str, Any], values: Mapping[str, Any]
 ) -> ClearanceDocument:
     # A new document and its first version: the version's number, guid and content are the
-    # document's, `first_version` holds the rest.
-    params = {**values, **first_version}
-    if session.get_bind().dialect.name == "postgresql":
-        ((document_id,),) = _INSERT_WITH_FIRST_VERSION.rows(session, params)
-    else:
-        ((document_id,),) = _INSERT_DOCUMENT.rows(session, values)
-        _COPY_FIRST_VERSION.count(
-            session, [{"document_id": document_id, **{n: params[n] for n in _OWN_FIELDS}}]
-        )
+    # document's, `first_version` holds the rest. (On PostgreSQL a declaration is inserted with
+    # `_KNOWN_OR_DECLARED`'s answer; this runs there only for what that answer left.)
+    ((document_id,),) = _INSERT_DOCUMENT.rows(session, values)
+    _COPY_FIRST_VERSION.count(session, [{"document_id": document_id, **first_version}])
     return attach_row(session, ClearanceDocument, {"id": document_id, **values})
 
 
