@@ -25,21 +25,26 @@ from tests.statements import statements_run
 ACTOR = Actor(label="tester", user_id=1, organisation_id=1)
 
 
+def record_one(session: Session, i: int, *, object_type: str = "test.thing") -> AuditEntry:
+    """Record the test's entry number `i` (written when the transaction commits)."""
+    return service.record(
+        session,
+        actor=ACTOR,
+        action="test.thing.change",
+        object_type=object_type,
+        object_id=i,
+        organisation_id=1,
+        before={"n": i},
+        after={"n": i + 1, "note": "变更"},
+        details={"i": i},
+    )
+
+
 def _write(session: Session, n: int) -> list[AuditEntry]:
-    return [
-        service.record(
-            session,
-            actor=ACTOR,
-            action="test.thing.change",
-            object_type="test.thing",
-            object_id=i,
-            organisation_id=1,
-            before={"n": i},
-            after={"n": i + 1, "note": "变更"},
-            details={"i": i},
-        )
-        for i in range(n)
-    ]
+    """Record `n` entries and write them (a transaction writes its entries when it commits)."""
+    entries = [record_one(session, i) for i in range(n)]
+    service.write_pending(session)
+    return entries
 
 
 def _without_guard(connection: Connection) -> None:

@@ -6,17 +6,17 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, bindparam, event, func, select, update
+from sqlalchemy import Table, bindparam, event, func, insert, select, update
 from sqlalchemy.engine import Connection, NestedTransaction, RootTransaction
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, SessionTransaction, make_transient_to_detached
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, make_transient_to_detached
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.util import find_tables
 
 from opencbec.audit.models import AuditChainHead, AuditEntry
 from opencbec.db import Prepared, connection_of, innermost_transaction, insert_columns, loaded
@@ -134,7 +134,7 @@ def entry_hash(entry: AuditEntry, *, plain: bool = False) -> str:
 # prepared ones skip most of Core's (every stored document writes an entry).
 _ENTRY_TABLE = cast(Table, AuditEntry.__table__)
 _HEAD_TABLE = cast(Table, AuditChainHead.__table__)
-_ENTRY_COLUMNS = tuple(c.key for c in _ENTRY_TABLE.columns)
+_ENTRY_COLUMNS = tuple((c.key, c.type) for c in _ENTRY_TABLE.columns)
 _LAST_SEQ = select(func.max(_ENTRY_TABLE.c.seq)).scalar_subquery()
 # The head, locked for the rest of the transaction (FOR UPDATE on PostgreSQL; on SQLite writes
 # begin IMMEDIATE), and the last entry's seq: past the head when this transaction wrote entries
@@ -162,6 +162,10 @@ _SETTLE_HEAD = Prepared(
 _TAIL_KEY = "opencbec.audit.chain_tail"
 # Set on a session that wrote entries since the head last moved: its commit moves the head.
 _UNSETTLED_KEY = "opencbec.audit.unsettled"
+# The entries a session recorded and has not written yet, each with the transaction or savepoint
+# it was recorded in: written together when the session commits (one insert, the head locked and
+# read then), or before it reads entries.
+_PENDING_KEY = "opencbec.audit.pending"
 
 
 def _current(connection: Connection) -> RootTransaction | NestedTransaction | None:
@@ -200,15 +204,32 @@ def _chain(entries: list[_Pending], head: tuple[int, str]) -> tuple[int, str]:
     return head
 
 
-def _write(session: Session, entries: list[_Pending]) -> None:
-    """Chain `entries` after the tail and insert them together; the head moves at commit."""
+def _write(session: Session, entries: list[_Pending], *, settle: bool = False) -> None:
+    """Chain `entries` after the tail and insert them together; the head moves at commit, or
+    now with `settle` (on PostgreSQL in the same statement, for a commit's entries)."""
     connection = connection_of(session)
     seq, hash_ = _chain(entries, _tail(session, connection))
-    _INSERT_ENTRY.count(
-        session, [{name: getattr(e, name) for name in _ENTRY_COLUMNS} for e, _ in entries]
-    )
+    rows = [{name: getattr(e, name) for name, _ in _ENTRY_COLUMNS} for e, _ in entries]
+    if settle and connection.dialect.name == "postgresql" and len(rows) <= _SETTLED_MAX_ROWS:
+        _written_and_settled(len(rows)).count(
+            session,
+            [
+                {
+                    "head_seq": seq,
+                    "head_hash": hash_,
+                    **{
+                        f"{name}_{n}": value
+                        for n, row in enumerate(rows)
+                        for name, value in row.items()
+                    },
+                }
+            ],
+        )
+        session.info.pop(_UNSETTLED_KEY, None)  # the head is at the last entry already
+    else:
+        _INSERT_ENTRY.count(session, rows)
+        session.info[_UNSETTLED_KEY] = True
     connection.info[_TAIL_KEY] = (_current(connection), seq, hash_)
-    session.info[_UNSETTLED_KEY] = True
     # The rows are written: the objects become those rows, detached (the entries are never
     # changed, and nothing reads them back through the session: attaching cost a third of a
     # write). Added to a session they would join it as the rows, not as new ones.
@@ -216,24 +237,83 @@ def _write(session: Session, entries: list[_Pending]) -> None:
         make_transient_to_detached(entry)
 
 
+# PostgreSQL, at commit: a transaction's entries and the head moved to the last of them in one
+# statement (one round trip instead of two), for up to this many entries; more go as above.
+_SETTLED_MAX_ROWS = 64
+_WRITTEN_AND_SETTLED: dict[int, Prepared] = {}
+
+
+def _written_and_settled(n: int) -> Prepared:
+    found = _WRITTEN_AND_SETTLED.get(n)
+    if found is None:
+        written = (
+            insert(_ENTRY_TABLE)
+            .values(
+                [
+                    {name: bindparam(f"{name}_{i}", type_=type_) for name, type_ in _ENTRY_COLUMNS}
+                    for i in range(n)
+                ]
+            )
+            .cte("written")
+        )
+        found = _WRITTEN_AND_SETTLED[n] = Prepared(
+            update(_HEAD_TABLE)
+            .where(_HEAD_TABLE.c.id == 1, _HEAD_TABLE.c.seq < bindparam("head_seq"))
+            .values(seq=bindparam("head_seq"), hash=bindparam("head_hash"))
+            .add_cte(written)
+        )
+    return found
+
+
+def write_pending(session: Session) -> None:
+    """Write the entries this session recorded and has not written yet, chained in the order
+    they were recorded, in one insert.
+
+    Runs when the session commits, and before the session reads entries (`verify`, a query of
+    AuditEntry), so that a transaction sees its own. Inside a savepoint it writes nothing: a
+    savepoint rolled back would take entries recorded outside it with it.
+    """
+    _write_pending(session, settle=False)
+
+
+def _write_pending(session: Session, *, settle: bool) -> None:
+    pending: list[tuple[SessionTransaction | None, _Pending]] | None = session.info.get(
+        _PENDING_KEY
+    )
+    if not pending or session.get_nested_transaction() is not None:
+        return
+    del session.info[_PENDING_KEY]
+    _write(session, [entry for _, entry in pending], settle=settle)
+
+
 def settle(session: Session) -> None:
-    """Move the chain head to the last entry, if this session wrote entries since it last moved.
+    """Write this session's pending entries, then move the chain head to the last entry if the
+    session wrote any since it last moved.
 
     Runs when the session commits; `verify` runs it first, to check a transaction's own entries.
     """
+    _write_pending(session, settle=True)
     if session.info.pop(_UNSETTLED_KEY, False):
         _SETTLE_HEAD.count(session, [{}])
 
 
 @event.listens_for(Session, "before_commit")
 def _settle_on_commit(session: Session) -> None:
-    settle(session)
+    # Fired for a savepoint released too: its entries stay pending, for the transaction.
+    if session.get_nested_transaction() is None:
+        settle(session)
 
 
-@event.listens_for(Session, "after_rollback")
-def _nothing_to_settle(session: Session) -> None:
-    # The transaction's entries are gone with it: its next one moves the head only if it writes.
-    session.info.pop(_UNSETTLED_KEY, None)
+@event.listens_for(Session, "do_orm_execute")
+def _write_before_reading(state: ORMExecuteState) -> None:
+    # A query of the entries sees the ones its own transaction recorded.
+    if (
+        state.session.info.get(_PENDING_KEY)
+        and state.is_select
+        and isinstance(state.statement, ClauseElement)
+        and _ENTRY_TABLE in find_tables(state.statement, check_columns=True, include_aliases=True)
+    ):
+        write_pending(state.session)
 
 
 def record(
@@ -251,12 +331,16 @@ def record(
 ) -> AuditEntry:
     """Append one audit entry in the caller's transaction and return it.
 
-    Inside `batch` the entry is written when the batch ends (its seq and hash are set then).
+    The entry is written with the transaction's others when it commits, in the order recorded
+    (one insert; the chain head is locked and read then), or earlier when the session reads
+    entries; its seq and hash are set when it is written. A savepoint rolled back takes the
+    entries recorded in it; a transaction rolled back, all of its own.
     `plain`: before, after and details hold only str, int, bool, None, lists and dicts with str
     keys (no float, Decimal or date), as a stored document's content does: their canonical JSON
     is written by the faster encoder (`canonical_plain`), to the same bytes and hashes.
     """
     session.flush()  # the change being audited is written first, its faults raised here
+    connection_of(session)  # the entry belongs to a transaction: begun now if it is not yet
     # Built as a loaded row (no per-attribute events): every stored document writes one.
     entry = loaded(
         AuditEntry,
@@ -280,51 +364,27 @@ def record(
             ),
         },
     )
-    pending: list[tuple[SessionTransaction | None, _Pending]] | None = session.info.get(_BATCH_KEY)
-    if pending is not None:
-        pending.append((innermost_transaction(session), (entry, plain)))
-    else:
-        _write(session, [(entry, plain)])
+    pending: list[tuple[SessionTransaction | None, _Pending]] | None = session.info.get(
+        _PENDING_KEY
+    )
+    if pending is None:
+        pending = session.info[_PENDING_KEY] = []
+    pending.append((innermost_transaction(session), (entry, plain)))
     return entry
 
 
-_BATCH_KEY = "opencbec.audit.batch"
-
-
-@contextmanager
-def batch(session: Session) -> Iterator[None]:
-    """Write the entries recorded in the block together when it ends: one head move, one insert.
-
-    For a use case that records many entries (a message of many documents). The chain is the
-    same as without the batch, in the order the entries were recorded; entries recorded in a
-    savepoint that is rolled back inside the block are dropped with it. Nested batches write
-    with the outermost. When the block raises, what was recorded is still written if the
-    transaction allows (the caller rolls back, as it would have without the batch).
-    """
-    if _BATCH_KEY in session.info:
-        yield
-        return
-    pending: list[tuple[SessionTransaction | None, _Pending]] = []
-    session.info[_BATCH_KEY] = pending
-    failed = True
-    try:
-        yield
-        failed = False
-    finally:
-        del session.info[_BATCH_KEY]
-        entries = [e for _, e in pending]
-        if entries and not failed:
-            _write(session, entries)
-        elif entries:
-            with suppress(SQLAlchemyError):  # the block's own error is the one to raise
-                _write(session, entries)
-
-
-# One listener for every session (listening per batch cost more than writing the batch): a
-# savepoint rolled back inside a batch takes the entries recorded in it.
+# One listener for every session: a savepoint rolled back takes the entries recorded in it; the
+# transaction rolled back, all of them (written or not: its next transaction moves the head only
+# if it writes). ("after_rollback" fires for a savepoint too.)
 @event.listens_for(Session, "after_soft_rollback")
 def _drop_rolled_back(session: Session, rolled_back: SessionTransaction) -> None:
-    pending: list[tuple[SessionTransaction | None, _Pending]] | None = session.info.get(_BATCH_KEY)
+    if not rolled_back.nested:
+        session.info.pop(_UNSETTLED_KEY, None)
+        session.info.pop(_PENDING_KEY, None)
+        return
+    pending: list[tuple[SessionTransaction | None, _Pending]] | None = session.info.get(
+        _PENDING_KEY
+    )
     if pending:
         pending[:] = [(t, e) for t, e in pending if not _within(t, rolled_back)]
 

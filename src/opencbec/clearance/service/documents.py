@@ -577,12 +577,10 @@ def ingest_message(session: Session, *, principal: Principal, data: bytes) -> li
                 f"报文有 {len(faults)} 处错误，未保存任何内容。",
             ),
         )
-    # A message may carry up to 100 documents: their audit rows go in together.
-    with audit_service.batch(session):
-        return [
-            _store(session, principal, kind, message.guid, item)
-            for item in _items(message, kind.items)
-        ]
+    # A message may carry up to 100 documents (their audit rows go in with the transaction's).
+    return [
+        _store(session, principal, kind, message.guid, item) for item in _items(message, kind.items)
+    ]
 
 
 def _items(message: Any, attr: str) -> list[Any]:
@@ -795,13 +793,6 @@ def attach_row(session: Session, cls: type[M], values: Mapping[str, Any]) -> M:
 
 
 def _apply_receipts(
-    session: Session, *, principal: Principal, kind: Kind, message: Any
-) -> list[Outcome]:
-    with audit_service.batch(session):
-        return _apply_each_receipt(session, principal=principal, kind=kind, message=message)
-
-
-def _apply_each_receipt(
     session: Session, *, principal: Principal, kind: Kind, message: Any
 ) -> list[Outcome]:
     return [

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from opencbec.audit import service as audit_service
 from opencbec.clearance import service as clearance_service
 from opencbec.clearance.models import ClearanceDocument
 from opencbec.customs.gateway import CustomsGateway, Probe
@@ -303,15 +302,8 @@ def poll_inbox(
     """Apply waiting inbox files in name order; say which to archive and which to set aside.
 
     A file already recorded (the run before crashed between commit and move) is only moved.
-    The pass's audit entries (the link's and clearance's) are written together at its end.
+    The pass's audit entries (the link's and clearance's) are written together when it commits.
     """
-    with audit_service.batch(session):
-        return _poll(session, gateway=gateway, limit=limit, probe=probe)
-
-
-def _poll(
-    session: Session, *, gateway: CustomsGateway, limit: int, probe: Probe | None
-) -> PollReport:
     report = PollReport()
     memory = _Pass(session)
     waiting = [(incoming, stored_name(incoming.name)) for incoming in gateway.receive(limit)]
