@@ -14,7 +14,13 @@ from typing import Any, cast
 import orjson
 from sqlalchemy import Table, bindparam, event, func, insert, select, update
 from sqlalchemy.engine import Connection, NestedTransaction, RootTransaction
-from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, make_transient_to_detached
+from sqlalchemy.orm import (
+    ORMExecuteState,
+    Session,
+    SessionTransaction,
+    make_transient_to_detached,
+)
+from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.util import find_tables
 
@@ -105,28 +111,43 @@ def digest(state: Mapping[str, Any] | None, *, plain: bool = False) -> str | Non
     return hashlib.sha256(text).hexdigest()
 
 
+# What the chain hash covers besides seq and at, as stored.
+_HASHED = (
+    "actor_user_id",
+    "actor_organisation_id",
+    "actor_api_key_id",
+    "actor_label",
+    "organisation_id",
+    "action",
+    "object_type",
+    "object_id",
+    "before_digest",
+    "after_digest",
+    "details",
+)
+
+
 def entry_hash(entry: AuditEntry, *, plain: bool = False) -> str:
     """Return the chain hash of `entry` from its content and its predecessor's hash.
 
     `plain`: its details hold no float (see `canonical_plain`); the hash is the same.
     """
+    return _hash_of(
+        {name: getattr(entry, name) for name in ("seq", "at", "prev_hash", *_HASHED)},
+        plain=plain,
+    )
+
+
+def _hash_of(values: Mapping[str, Any], *, plain: bool) -> str:
+    # `entry_hash` of the entry holding `values` (read from its dict: attribute access costs
+    # more than the hash on the write path).
     body = {
-        "seq": entry.seq,
-        "at": entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-        "actor_user_id": entry.actor_user_id,
-        "actor_organisation_id": entry.actor_organisation_id,
-        "actor_api_key_id": entry.actor_api_key_id,
-        "actor_label": entry.actor_label,
-        "organisation_id": entry.organisation_id,
-        "action": entry.action,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "before_digest": entry.before_digest,
-        "after_digest": entry.after_digest,
-        "details": entry.details,
+        "seq": values["seq"],
+        "at": values["at"].astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        **{name: values[name] for name in _HASHED},
     }
     text = canonical_plain(body) if plain else canonical(body).encode()
-    return hashlib.sha256(entry.prev_hash.encode() + text).hexdigest()
+    return hashlib.sha256(values["prev_hash"].encode() + text).hexdigest()
 
 
 # Built once: plain statements on the tables skip the ORM's per-call work (an entry costs about
@@ -198,9 +219,11 @@ _Pending = tuple[AuditEntry, bool]
 def _chain(entries: list[_Pending], head: tuple[int, str]) -> tuple[int, str]:
     """Chain `entries` in order after `head`; return the new head."""
     for entry, plain in entries:
-        entry.seq, entry.prev_hash = head[0] + 1, head[1]
-        entry.hash = entry_hash(entry, plain=plain)
-        head = (entry.seq, entry.hash)
+        # Set in the entry's dict, as loaded values: it becomes the written row, unchanged.
+        values = instance_state(entry).dict
+        values["seq"], values["prev_hash"] = head[0] + 1, head[1]
+        values["hash"] = _hash_of(values, plain=plain)
+        head = (values["seq"], values["hash"])
     return head
 
 
@@ -209,7 +232,10 @@ def _write(session: Session, entries: list[_Pending], *, settle: bool = False) -
     now with `settle` (on PostgreSQL in the same statement, for a commit's entries)."""
     connection = connection_of(session)
     seq, hash_ = _chain(entries, _tail(session, connection))
-    rows = [{name: getattr(e, name) for name, _ in _ENTRY_COLUMNS} for e, _ in entries]
+    rows = [
+        {name: values[name] for name, _ in _ENTRY_COLUMNS}
+        for values in (instance_state(e).dict for e, _ in entries)
+    ]
     if settle and connection.dialect.name == "postgresql" and len(rows) <= _SETTLED_MAX_ROWS:
         _written_and_settled(len(rows)).count(
             session,
