@@ -156,6 +156,35 @@ def test_schema_faults_store_nothing(session: Session, seller: Principal) -> Non
     assert session.scalar(select(func.count()).select_from(ClearanceDocument)) == 0
 
 
+def test_a_receipt_is_looked_up_in_one_statement_and_written_once(
+    session: Session, seller: Principal
+) -> None:
+    service.ingest_message(session, principal=seller, data=order_message())
+    receipt = order_receipt("XX2026112700001", "120", "20261127100000000")
+    with statements_run(session) as run:
+        assert (
+            service.ingest_message(session, principal=seller, data=receipt)[0].result == "applied"
+        )
+    # its guid and its document asked together, the receipt inserted, the document's status moved
+    assert [s.split(maxsplit=1)[0] for s in run if "clearance_" in s] == [
+        "SELECT",
+        "INSERT",
+        "UPDATE",
+    ]
+    with statements_run(session) as run:
+        assert service.ingest_message(session, principal=seller, data=receipt)[0].result == (
+            "duplicate"
+        )
+    assert [s.split(maxsplit=1)[0] for s in run if "clearance_" in s] == ["SELECT"]
+    orphan = order_receipt("XX2026112799999", "120", "20261127100000000")
+    assert service.ingest_message(session, principal=seller, data=orphan)[0].result == "orphan"
+    kept = session.scalars(select(DocumentReceipt).order_by(DocumentReceipt.id)).all()
+    assert [(r.status, r.applied, r.document_id is None) for r in kept] == [
+        ("120", True, False),
+        ("120", False, True),
+    ]
+
+
 def test_receipts_apply_in_return_time_order(session: Session, seller: Principal) -> None:
     [new] = service.ingest_message(session, principal=seller, data=order_message())
     key = "XX2026112700001"

@@ -816,6 +816,28 @@ def _apply_receipts(
     ]
 
 
+# A receipt's two questions in one round trip: was its guid applied before, and which document
+# it answers. The receipt row goes in as a plain prepared insert (nothing reads it back here).
+_RECEIPT_LOOKUP: Final = Prepared(
+    select(
+        select(DocumentReceipt.id)
+        .where(DocumentReceipt.guid == bindparam("guid"))
+        .scalar_subquery()
+        .label("seen"),
+        select(ClearanceDocument.id)
+        .where(
+            ClearanceDocument.kind == bindparam("kind"),
+            ClearanceDocument.business_key == bindparam("business_key"),
+        )
+        .scalar_subquery()
+        .label("document_id"),
+    )
+)
+_INSERT_RECEIPT: Final = Prepared(
+    insert_columns(cast(Table, DocumentReceipt.__table__), generated=("id",))
+)
+
+
 def apply_receipt(
     session: Session,
     *,
@@ -833,13 +855,13 @@ def apply_receipt(
     Receipts are idempotent by guid; a receipt for an unknown document is kept (orphan) so nothing
     customs sent is lost. `numbers` are what customs assigned with it (invtNo, preNo, sumNo).
     """
-    if session.scalar(select(DocumentReceipt.id).where(DocumentReceipt.guid == guid)) is not None:
-        return Outcome(kind, business_key, "duplicate", None)
-    document = session.scalar(
-        select(ClearanceDocument).where(
-            ClearanceDocument.kind == kind, ClearanceDocument.business_key == business_key
-        )
+    session.flush()  # the lookup runs on the connection: what the session holds is written first
+    ((seen, document_id),) = _RECEIPT_LOOKUP.rows(
+        session, {"guid": guid, "kind": kind, "business_key": business_key}
     )
+    if seen is not None:
+        return Outcome(kind, business_key, "duplicate", None)
+    document = None if document_id is None else session.get(ClearanceDocument, document_id)
     applied = document is not None and (
         document.status_time is None or return_time >= document.status_time
     )
@@ -849,21 +871,23 @@ def apply_receipt(
     invt_no = (numbers or {}).get("invtNo")
     if document is not None and invt_no and document.invt_no != invt_no[:18]:
         document.invt_no = invt_no[:18]  # customs' number is a fact, whatever the order of receipts
-    session.add(
-        DocumentReceipt(
-            document_id=document.id if document else None,
-            kind=kind,
-            business_key=business_key,
-            guid=guid,
-            status=status,
-            return_time=return_time,
-            info=info,
-            applied=applied,
-            received_at=utcnow(),
-            numbers=dict(numbers) if numbers else None,
-        )
+    _INSERT_RECEIPT.count(
+        session,
+        [
+            {
+                "document_id": document.id if document else None,
+                "kind": kind,
+                "business_key": business_key,
+                "guid": guid,
+                "status": status,
+                "return_time": return_time,
+                "info": info,
+                "applied": applied,
+                "received_at": utcnow(),
+                "numbers": dict(numbers) if numbers else None,
+            }
+        ],
     )
-    session.flush()
     audit_service.record(
         session,
         actor=principal.actor,
