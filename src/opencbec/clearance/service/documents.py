@@ -339,18 +339,22 @@ def status_label(status: str) -> str:
 # The four documents of an import set (order, payment, waybill, inventory: 三单/四单).
 IMPORT_SET_KINDS: Final = tuple(k.name for k in KINDS if k.set_member and k.direction == "import")
 _SET_KINDS_HELD: Final = "opencbec.clearance.set_kinds_held"
-_KNOWN_COLUMNS: Final = (
-    select(DocumentVersion.document_id)
-    .where(DocumentVersion.guid == bindparam("guid"))
-    .scalar_subquery()
-    .label("guid_owner"),
+# The document holding a kind's business key (`kind`, `business_key`), as a column.
+_DOCUMENT_BY_KEY: Final = (
     select(ClearanceDocument.id)
     .where(
         ClearanceDocument.kind == bindparam("kind"),
         ClearanceDocument.business_key == bindparam("business_key"),
     )
     .scalar_subquery()
-    .label("document_id"),
+    .label("document_id")
+)
+_KNOWN_COLUMNS: Final = (
+    select(DocumentVersion.document_id)
+    .where(DocumentVersion.guid == bindparam("guid"))
+    .scalar_subquery()
+    .label("guid_owner"),
+    _DOCUMENT_BY_KEY,
     # For a member of an import set: how many of the set's other kinds are already held, so the
     # pre-flight knows on arrival whether the set is complete without asking again.
     select(func.count(distinct(ClearanceDocument.kind)))
@@ -824,13 +828,7 @@ _RECEIPT_LOOKUP: Final = Prepared(
         .where(DocumentReceipt.guid == bindparam("guid"))
         .scalar_subquery()
         .label("seen"),
-        select(ClearanceDocument.id)
-        .where(
-            ClearanceDocument.kind == bindparam("kind"),
-            ClearanceDocument.business_key == bindparam("business_key"),
-        )
-        .scalar_subquery()
-        .label("document_id"),
+        _DOCUMENT_BY_KEY,
     )
 )
 _INSERT_RECEIPT: Final = Prepared(
