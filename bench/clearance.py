@@ -35,6 +35,14 @@ against 893-1077), PostgreSQL 0.411-0.457 (169-217 against 412-473); API set p50
 PostgreSQL measured 0.45-0.58 and SQLite 0.46-0.54: on PostgreSQL each of a set's ~25 statements
 is a round trip to the server, where the baseline sends six executemany calls, so the PostgreSQL
 ratio is set by round trips, and fewer of them is the way to its 0.5.
+
+Then (stop 13, 2026-11-27) fewer round trips on PostgreSQL, 23 statements a set down to 15: a
+declaration's lookup, document and first version in one statement; a transaction's audit entries
+written together when it commits, with the head's move in the same statement. Three runs with
+nothing else running (load 2.2-2.3 is the bench and its server): PostgreSQL 0.628-0.653 (160-171
+sets/s against 252-263), SQLite 0.563-0.575 (335-352 against 582-621); API set p50 45-46 ms and
+p99 74-82 ms on PostgreSQL, 32-34 and 130-136 ms on SQLite. (This machine runs the baseline at
+about 60% of the earlier one's rate; the ratios are what compare.)
 """
 
 from __future__ import annotations
