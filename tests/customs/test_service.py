@@ -24,7 +24,7 @@ from opencbec.demo import sets
 from opencbec.errors import Conflict, NotFound
 from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import Bilingual
-from opencbec.kit.time import utcnow
+from opencbec.kit.time import Clock, running_on, utcnow
 from opencbec.messages import ceb
 from opencbec.messages.ceb.dxp import EXPORT_RECEIVER, decode_dxp, encode_dxp, wrap
 from opencbec.messages.ceb.sign import verify
@@ -106,12 +106,15 @@ def test_the_dxp_envelope_carries_the_signed_message_unchanged(
     session: Session, zone: dict[str, Principal], envelope: service.Envelope
 ) -> None:
     wrapped = service.Envelope(envelope.signer, "DXPENT0000000009", dxp=True)
-    queued = service.declare_set(
-        session, principal=zone["seller"], order_no=EXPORT_READY, envelope=wrapped
-    )
+    moment = dt.datetime(2026, 3, 1, 1, 30, 15, tzinfo=dt.UTC)
+    with running_on(Clock(moment)):
+        queued = service.declare_set(
+            session, principal=zone["seller"], order_no=EXPORT_READY, envelope=wrapped
+        )
     assert len(queued) == 4
     for exchange in queued:
         envelope_msg = decode_dxp(exchange.content)
+        assert envelope_msg.creat_time == dt.datetime(2026, 3, 1, 9, 30, 15)  # China time
         assert envelope_msg.cop_msg_id == exchange.message_guid
         assert envelope_msg.file_name == exchange.file_name
         assert envelope_msg.msg_type == exchange.message_type

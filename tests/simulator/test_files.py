@@ -3,12 +3,14 @@ state across restarts, and determinism with a seed."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from opencbec.kit import time as kit_time
 from opencbec.messages import ceb
 from opencbec.messages.ceb.dxp import encode_dxp, wrap
 from opencbec.simulator import rules
@@ -250,3 +252,15 @@ def test_a_corrected_message_under_the_same_guid_is_answered(
     sim.run_once()
     assert len(_faults(sim)) == 1
     assert statuses(sim, "CEB312Message") == ["2"]
+
+
+def test_without_a_clock_of_its_own_the_simulator_reads_the_platforms(tmp_path: Path) -> None:
+    moment = dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.UTC)
+    sim = Simulator(tmp_path / "exchange")
+    try:
+        with kit_time.running_on(kit_time.Clock(moment)):
+            assert sim.clock() == moment
+            assert sim.clock().utcoffset() == dt.timedelta(hours=8)  # China time
+        assert abs(sim.clock() - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)
+    finally:
+        sim.close()

@@ -20,7 +20,7 @@ from typing import Any, Final
 
 from lxml import etree
 
-from opencbec.kit.time import CHINA_STANDARD_TIME
+from opencbec.kit.time import CHINA_STANDARD_TIME, utcnow
 from opencbec.messages import ceb
 from opencbec.messages.ceb.codec import decode_tree
 from opencbec.messages.ceb.dxp import DXP_NS, decode_dxp
@@ -114,7 +114,8 @@ class Simulator:
         self.exchange.ensure()
         self.state = State((state_dir or root / "simulator") / "state.sqlite3")
         self.config = config or Config()
-        self.clock: Clock = clock or (lambda: datetime.now(CHINA_STANDARD_TIME))
+        # The platform's clock by default, so a scope's clock (kit.time.running_on) holds here too.
+        self.clock: Clock = clock or (lambda: utcnow().astimezone(CHINA_STANDARD_TIME))
         self.rates = rates if rates is not None else rules.load_rates()
         self._decoded: dict[int, Any] = {}
 

@@ -19,7 +19,7 @@ from opencbec.customs.service.common import LINK_ACTOR, MAX_ATTEMPTS, Envelope, 
 from opencbec.errors import Conflict, FieldError, NotFound
 from opencbec.identity.rules import Principal
 from opencbec.kit.i18n import Bilingual
-from opencbec.kit.time import utcnow
+from opencbec.kit.time import CHINA_STANDARD_TIME, utcnow
 from opencbec.messages import ceb
 from opencbec.messages.ceb.dxp import encode_dxp, wrap
 
@@ -60,7 +60,9 @@ def build_message(
     transfer.dxpMode, transfer.dxpId = "DXP", envelope.sender_id
     data = ceb.sign(ceb.encode(message), envelope.signer)
     if envelope.dxp:
-        wrapped = wrap(data, sender_id=envelope.sender_id, msg_type=kind.message)
+        # CreatTime is China time, as the E-port writes it, on the platform's clock.
+        created = utcnow().astimezone(CHINA_STANDARD_TIME).replace(tzinfo=None)
+        wrapped = wrap(data, sender_id=envelope.sender_id, msg_type=kind.message, now=created)
         wrapped.cop_msg_id = guid
         wrapped.file_name = f"{kind.message}_{guid}.xml"
         data = encode_dxp(wrapped)
