@@ -12,10 +12,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from opencbec.audit import service as audit_service
+from opencbec.audit.models import AuditEntry
 from opencbec.clearance.models import ClearanceDocument, DocumentReceipt
 from opencbec.customs import jobs as customs_jobs
 from opencbec.db import Database, build_engine
 from opencbec.demo import digest, loader, plan, traffic
+from opencbec.demo import service as demo_service
+from opencbec.kit.time import CHINA_STANDARD_TIME
 from opencbec.migrate import upgrade_engine
 from opencbec.settings import Settings
 from tests.conftest import FreshDatabases, TinyZone
@@ -235,3 +239,95 @@ def test_the_manifest_names_the_planted_patterns(straight: Loaded) -> None:
         )
     # The platform refused the inventories that would pass the buyer's annual limit.
     assert 0 < len(inventories) < len(split["orders"])
+
+
+# The documents of a planned set that carry its order number (an export waybill does not).
+_SENT = frozenset(
+    {"order", "payment", "inventory", "export_order", "collection", "export_inventory"}
+)
+
+
+def _china(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(CHINA_STANDARD_TIME)
+
+
+def test_documents_carry_their_planned_day_and_hour_not_the_load_time(straight: Loaded) -> None:
+    with straight.database.session(write=False) as session:
+        documents = session.scalars(select(ClearanceDocument).order_by(ClearanceDocument.id)).all()
+    created = [d.created_at for d in documents]
+    days = {_china(c).date() for c in created}
+    assert plan.START <= min(days) <= max(days) <= plan.END
+    assert len(days) > 20
+    # Written one after another through the day: in order, never two at one moment.
+    assert created == sorted(created)
+    assert len(set(created)) == len(created)
+    # Each set on its planned day (the fixed demo's on the days their stamps name), in the hours
+    # the parties send.
+    size = plan.SCALES["tiny"]
+    planned = loader.plan_of(size, SEED, loader.members_of(size, SEED))
+    day_of = {p.order_no: p.day for parcels in planned.parcels.values() for p in parcels}
+    for n in range(1, 5):
+        day_of[f"MYMALL{demo_service.IMPORT_SETS_DAY:%Y%m%d}{n:04d}"] = demo_service.IMPORT_SETS_DAY
+    day_of[f"MYMALLEX{demo_service.EXPORT_SET_DAY:%Y%m%d}0001"] = demo_service.EXPORT_SET_DAY
+    sent = [d for d in documents if d.kind in _SENT]
+    assert {d.order_no for d in sent} == set(day_of)
+    for document in sent:
+        assert document.order_no is not None
+        assert _china(document.created_at).date() == day_of[document.order_no], document.order_no
+    hours = {_china(d.created_at).hour for d in sent if "MYMALL" not in (d.order_no or "")}
+    assert min(hours) == traffic.OPENS.hour
+    assert max(hours) < traffic.FOLLOW_UPS_AT.hour
+
+
+def test_receipts_answer_after_the_message_and_arrive_after_they_were_sent(
+    straight: Loaded,
+) -> None:
+    with straight.database.session(write=False) as session:
+        pairs = session.execute(
+            select(DocumentReceipt, ClearanceDocument).join(
+                ClearanceDocument, ClearanceDocument.id == DocumentReceipt.document_id
+            )
+        ).all()
+    assert len(pairs) > 100
+    for receipt, document in pairs:
+        returned = dt.datetime.strptime(receipt.return_time[:14], "%Y%m%d%H%M%S").replace(
+            tzinfo=CHINA_STANDARD_TIME
+        )
+        if document.kind in _SENT:
+            assert document.created_at <= returned, (document.kind, document.order_no)
+        assert returned <= receipt.received_at, (document.kind, document.order_no)
+
+
+def test_the_audit_log_keeps_its_chain_and_runs_forward_through_the_calendar(
+    straight: Loaded,
+) -> None:
+    with straight.database.session(write=False) as session:
+        assert audit_service.verify(session).ok
+        entries = session.execute(
+            select(AuditEntry.at, AuditEntry.action, AuditEntry.object_id).order_by(AuditEntry.seq)
+        ).all()
+    moments = [at for at, _, _ in entries]
+    assert moments == sorted(moments)
+    marked = [(at, day) for at, action, day in entries if action == "demo.zone.day"]
+    assert len(marked) > 20
+    assert all(_china(at).date().isoformat() == day for at, day in marked)
+    assert loader.SET_UP_AT <= moments[0] < loader.SET_UP_AT + dt.timedelta(seconds=1)
+    # Only the customs bookings, to-dos of the days to come, are made on the real clock.
+    real = {action for at, action, _ in entries if _china(at).date() > plan.END}
+    assert real <= {
+        "appointments.site.create", "appointments.closure.add", "appointments.booking.book",
+        "appointments.booking.result", "demo.zone.complete",
+    }  # fmt: skip
+
+
+def test_a_continued_load_writes_the_same_moments(interrupted: Loaded, straight: Loaded) -> None:
+    def moments(database: Database) -> list[tuple[str, str, dt.datetime]]:
+        with database.session(write=False) as session:
+            rows = session.execute(
+                select(
+                    ClearanceDocument.kind, ClearanceDocument.order_no, ClearanceDocument.created_at
+                )
+            ).all()
+        return sorted((kind, order_no or "", created) for kind, order_no, created in rows)
+
+    assert moments(interrupted.database) == moments(straight.database)

@@ -4,13 +4,20 @@ The first transaction holds the fixed demo, every generated enterprise and their
 zone's start marker. Each calendar day is then its own transaction, ending with its marker (an
 audit row), so a failure leaves every earlier day whole and says where it stopped. Loading again
 with the same scale and seed continues after the last whole day; anything else is refused.
+
+Time: the platform runs on the calendar's clock (`kit.time.running_on`), so what is written
+carries its planned day, not the moment of the load. The zone is set up on the eve of the
+calendar (SET_UP_AT), each day runs on its own hours (see `traffic`), and the fixed demo's own
+order sets go on the days their time stamps name. Only the customs bookings, to-dos that are
+about days to come, are made on the real clock when the load completes: tomorrow's booking is
+the real tomorrow's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -31,6 +38,7 @@ from opencbec.errors import Conflict
 from opencbec.identity import service as identity_service
 from opencbec.identity.models import Organisation, User
 from opencbec.kit.i18n import N_, Bilingual
+from opencbec.kit.time import CHINA_STANDARD_TIME, Clock, running_on
 from opencbec.settings import Settings
 
 audit_service.describe_actions(
@@ -42,6 +50,10 @@ audit_service.describe_actions(
 )
 MARKER: Final = "demo.zone"
 DEFAULT_SEED: Final = 2025
+# The fixed demo and the generated enterprises are set up the morning before the calendar starts.
+SET_UP_AT: Final = dt.datetime.combine(
+    plan_module.START - dt.timedelta(days=1), dt.time(9), CHINA_STANDARD_TIME
+)
 # The fixed demo's organisations that take part in the traffic, by login.
 FIXED_PARTIES: Final = ("platform", "seller", "payment", "logistics", "warehouse")
 # (parcels done, parcels planned): called once before the traffic, with the sets earlier runs
@@ -178,10 +190,15 @@ def load_zone(
     size = SCALES[scale]
     members = members_of(size, seed)
     plan = plan_of(size, seed, members)
-    with database.session() as session:
+    with running_on(Clock(SET_UP_AT)), database.session() as session:
         state = check_loadable(session, scale=scale, seed=seed)
         if not state.started:
-            demo_service.load(session, var_dir=settings.var_dir, hs_file=settings.effective_hs_file)
+            demo_service.load(
+                session,
+                var_dir=settings.var_dir,
+                hs_file=settings.effective_hs_file,
+                with_sets=False,
+            )
             zone.load_members(session, members=members, var_dir=settings.var_dir)
             _mark(session, "demo.zone.start", "zone", {"scale": scale, "seed": seed})
     manifest = write_manifest(settings.var_dir, plan)
@@ -195,6 +212,10 @@ def load_zone(
         gateway=gateway,
         envelope=customs_service.envelope(settings),
         probe=probe,
+        fixed={
+            demo_service.IMPORT_SETS_DAY: _fixed(demo_service.declare_import_sets),
+            demo_service.EXPORT_SET_DAY: _fixed(demo_service.declare_export_set),
+        },
     )
     # Sets of the days an earlier run loaded whole: the first report starts from them.
     done = sum(
@@ -216,10 +237,11 @@ def load_zone(
             done += len(plan.parcels.get(day, []))
             if progress:
                 progress(done, plan.count)
-        traffic.drain()
+        traffic.finish()
     finally:
         traffic.close()
     with database.session() as session:
+        demo_service.book_appointments(session)
         _mark(session, "demo.zone.complete", "zone", {"scale": scale, "seed": seed})
         organisations = len(session.scalars(select(Organisation.id)).all())
     return LoadReport(
@@ -235,6 +257,15 @@ def load_zone(
         state.last_day,
         manifest,
     )
+
+
+def _fixed(
+    declare: Callable[[Session, Mapping[str, User]], None],
+) -> Callable[[Session], None]:
+    def run(session: Session) -> None:
+        declare(session, demo_service.demo_users(session))
+
+    return run
 
 
 def _day_marker(day: dt.date) -> Callable[[Session, DayReport], None]:

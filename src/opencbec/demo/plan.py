@@ -3,7 +3,8 @@ on which day, between which parties, with what goods, and which carry a planted 
 fraud pattern. Pure and seeded: the same seed and scale give the same plan.
 
 The calendar is fixed (it ends on END, "today" of the generated zone) so a zone never depends on
-the day it was loaded; receipt times come from it too (the simulator runs on its clock).
+the day it was loaded; receipt times come from it too (the simulator runs on its clock), and so
+does every time the platform writes (the traffic runs each day on its clock, see `traffic`).
 """
 
 from __future__ import annotations

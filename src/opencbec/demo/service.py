@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ from opencbec.goods import service as goods_service
 from opencbec.identity import service as identity_service
 from opencbec.identity.models import Department, Organisation, OrgRole, User
 from opencbec.identity.rules import Principal
+from opencbec.kit.time import CHINA_STANDARD_TIME, advance_to
 from opencbec.messages import ceb
 from opencbec.tax import service as tax_service  # noqa: F401 - registers the quota and tax hooks
 
@@ -188,9 +190,15 @@ def load(
     var_dir: Path,
     progress: Callable[[str], None] | None = None,
     hs_file: Path | None = None,
+    with_sets: bool = True,
 ) -> list[DemoOrg]:
     """Load the code tables, create the demo organisations and their users, and file the
-    enterprises, all through the same services a person would use."""
+    enterprises, all through the same services a person would use.
+
+    With `with_sets` false, the demo's own order sets and customs bookings are left to the
+    caller: the generated zone's loader sends the sets on their days (IMPORT_SETS_DAY,
+    EXPORT_SET_DAY) and books at the end, on the real clock.
+    """
     goods_service.load_bundled(session, actor=DEMO_ACTOR, hs_file=hs_file)
     users: dict[str, User] = {}
     for demo in DEMO_ORGS:
@@ -217,9 +225,22 @@ def load(
     _file_enterprises(session, users, var_dir)
     _file_goods(session, users)
     _offline_platform(session, users)
-    _declare_import_sets(session, users)
-    appointments_service.seed_demo(session, users=users)
+    if with_sets:
+        declare_import_sets(session, users)
+        declare_export_set(session, users)
+        appointments_service.seed_demo(session, users=users)
     return list(DEMO_ORGS)
+
+
+def demo_users(session: Session) -> dict[str, User]:
+    """Return the demo organisations' administrators by login."""
+    logins = [demo.username for demo in DEMO_ORGS]
+    return {u.username: u for u in session.scalars(select(User).where(User.username.in_(logins)))}
+
+
+def book_appointments(session: Session) -> None:
+    """Create the demo customs sites and bookings around now (tomorrow's, yesterday's result)."""
+    appointments_service.seed_demo(session, users=demo_users(session))
 
 
 # The parks and belts the Xinxiang implementation plan names; the factories are demo data.
@@ -731,6 +752,10 @@ _IMPORT_SETS: tuple[
 )
 # A China–Europe rail export parcel of brake parts to Germany, ready to declare.
 _EXPORT_GOODS = [("盘式制动器总成", "8708300000", "007", "4", "85.00")]
+# The days (China time) the demo's own sets are sent: Double 11's early hours, and the zone's
+# last day before the traffic's sets arrive; their time stamps say so.
+IMPORT_SETS_DAY: Final = dt.date(2026, 11, 11)
+EXPORT_SET_DAY: Final = dt.date(2026, 11, 20)
 _RECEIPT_INFO = {"100": "订购人年度额度不足 / annual quota exceeded"}
 
 
@@ -749,10 +774,23 @@ def _goods(lines: list[tuple[str, str, str, str, str]]) -> list[sets.Goods]:
     return [sets.Goods(n, c, u, Decimal(q), Decimal(p)) for n, c, u, q, p in lines]
 
 
-def _declare_import_sets(session: Session, users: dict[str, User]) -> None:
-    """Declare bonded import sets through the real ingest path, with the receipts customs sent."""
+def _moment(stamp: str) -> dt.datetime:
+    return dt.datetime.strptime(stamp[:14], "%Y%m%d%H%M%S").replace(tzinfo=CHINA_STANDARD_TIME)
+
+
+def _send(session: Session, stamp: str, messages: list[tuple[User, Any]]) -> None:
+    # On a scope's clock (kit.time.running_on) the messages go a minute apart from their stamp.
+    for step, (user, message) in enumerate(messages):
+        advance_to(_moment(stamp) + dt.timedelta(minutes=step))
+        _declare(session, user, message)
+
+
+def declare_import_sets(session: Session, users: Mapping[str, User]) -> None:
+    """Declare bonded import sets through the real ingest path, with the receipts customs sent
+    (on a scope's clock, each applied a minute after its returnTime)."""
     for index, (who, lines, vat, declarant, receipts) in enumerate(_IMPORT_SETS, start=1):
-        order_no = f"MYMALL20261111{index:04d}"
+        order_no = f"MYMALL{IMPORT_SETS_DAY:%Y%m%d}{index:04d}"
+        stamp = f"{IMPORT_SETS_DAY:%Y%m%d}{index:02d}0000"
         name, id_body, address = who
         buyer = sets.Buyer(name, _resident_id(id_body), f"1380373000{index}", address)
         agent = sets.DEMO_AGENT if declarant == "broker" else sets.DEMO_EBC
@@ -761,15 +799,16 @@ def _declare_import_sets(session: Session, users: dict[str, User]) -> None:
             buyer=buyer,
             goods=_goods(lines),
             vat=Decimal(vat),
-            stamp=f"202611110{index}0000",
+            stamp=stamp,
             agent_code=agent,
         )
-        _declare(session, users["platform"], order)
-        _declare(session, users["payment"], payment)
-        _declare(session, users["logistics"], waybill)
-        _declare(session, users[declarant], inventory)
+        senders = (users["platform"], users["payment"], users["logistics"], users[declarant])
+        _send(session, stamp, list(zip(senders, (order, payment, waybill, inventory), strict=True)))
         principal = identity_service.principal_for_user(session, users[declarant])
         for step, status in enumerate(receipts, start=1):
+            # Customs answers within the hour, before the next set is sent.
+            return_time = f"{stamp[:10]}{10 * step:02d}00000"
+            advance_to(_moment(return_time) + dt.timedelta(minutes=1))
             clearance_service.apply_receipt(
                 session,
                 principal=principal,
@@ -777,13 +816,16 @@ def _declare_import_sets(session: Session, users: dict[str, User]) -> None:
                 business_key=f"{sets.DEMO_EBC}|I{order_no}",
                 guid=str(uuid.uuid5(uuid.NAMESPACE_URL, f"r{status}{order_no}")).upper(),
                 status=status,
-                return_time=f"202611111{index}{step:02d}00000",
+                return_time=return_time,
                 info=_RECEIPT_INFO.get(status),
             )
-    order, collection, waybill, inventory = sets.export_set(
-        "MYMALLEX202611200001", goods=_goods(_EXPORT_GOODS), stamp="20261120090000"
+
+
+def declare_export_set(session: Session, users: Mapping[str, User]) -> None:
+    """Send an export set of the demo seller, ready for it to declare (at 07:30, China time)."""
+    stamp = f"{EXPORT_SET_DAY:%Y%m%d}073000"
+    messages = sets.export_set(
+        f"MYMALLEX{EXPORT_SET_DAY:%Y%m%d}0001", goods=_goods(_EXPORT_GOODS), stamp=stamp
     )
-    _declare(session, users["platform"], order)
-    _declare(session, users["payment"], collection)
-    _declare(session, users["logistics"], waybill)
-    _declare(session, users["seller"], inventory)
+    senders = (users["platform"], users["payment"], users["logistics"], users["seller"])
+    _send(session, stamp, list(zip(senders, messages, strict=True)))

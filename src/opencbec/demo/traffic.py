@@ -7,6 +7,11 @@ marker. Then the customs link writes the outbox and applies the inbox (`customs.
 and the customs simulator answers on the generated calendar's clock, so receipt times are the
 zone's, never the loading machine's.
 
+The platform runs on the planned day's clock too (`kit.time.running_on`): a day's sets arrive
+one after another from 08:00 to 16:00 China time, follow-ups, summaries and declarations follow
+in the late afternoon, the link runs at 17:45 and customs answers at 18:00, so every row written
+carries the hour it would have had (created_at, audit entries, quota entries, the outbox).
+
 Like the link's jobs, this owns its transactions (one per day, plus the link's own): a failure
 leaves every earlier day whole and the failed day unwritten.
 """
@@ -15,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
@@ -35,7 +40,7 @@ from opencbec.demo.plan import FIXED, Parcel, Plan
 from opencbec.demo.zone import Zone
 from opencbec.errors import DomainError
 from opencbec.identity.rules import Principal
-from opencbec.kit.time import CHINA_STANDARD_TIME
+from opencbec.kit.time import CHINA_STANDARD_TIME, Clock, running_on
 from opencbec.messages import ceb
 from opencbec.simulator.service import Config, Simulator
 from opencbec.tax import rules as tax_rules
@@ -45,6 +50,18 @@ from opencbec.tax import service as tax_service
 # is accepted and released by d+1's run and delivered (899) by d+2's, so a cancellation asked on
 # d+3 finds it released but not yet delivered.
 PASS_HOUR: Final = 18
+# A planned day's hours, China time: sets arrive from OPENS for SENDING, at most SET_GAP apart
+# (their messages share the gap); then the day's other work, each at its hour.
+OPENS: Final = dt.time(8)
+SENDING: Final = dt.timedelta(hours=8)
+SET_GAP: Final = dt.timedelta(minutes=10)
+FOLLOW_UPS_AT: Final = dt.time(16)
+SUMMARIES_AT: Final = dt.time(16, 30)
+DECLARING_AT: Final = dt.time(17)  # declarations are spread over the half hour from here
+DECLARING: Final = dt.timedelta(minutes=30)
+CLOSING_AT: Final = dt.time(17, 40)  # the day's marker
+LINK_AT: Final = dt.time(17, 45)
+AFTER_PASS: Final = dt.timedelta(minutes=30)  # the last link run, after customs' last pass
 STEP_SECONDS: Final = 8 * 3600
 REVIEW_RATE: Final = 0.08
 INSPECTION_RATE: Final = 0.05
@@ -106,10 +123,29 @@ class PendingFollowUp:
     due: dt.date
 
 
-def stamp(day: dt.date, serial: int) -> str:
-    """Return the application time (yyyyMMddHHmmss) of the day's `serial`-th message set."""
-    minutes = 8 * 60 + (serial * 7) % (13 * 60)
-    return f"{day:%Y%m%d}{minutes // 60:02d}{minutes % 60:02d}00"
+def at(day: dt.date, time: dt.time) -> dt.datetime:
+    """Return `time` (China time) of a planned day."""
+    return dt.datetime.combine(day, time, CHINA_STANDARD_TIME)
+
+
+def set_gap(count: int) -> dt.timedelta:
+    """Return the time between two of a day's `count` sets: the sending hours shared evenly."""
+    return min(SENDING / max(count, 1), SET_GAP)
+
+
+def sending_time(day: dt.date, serial: int, count: int) -> dt.datetime:
+    """Return when the `serial`-th (from 1) of a day's `count` sets is sent."""
+    return at(day, OPENS) + (serial - 1) * set_gap(count)
+
+
+def declaring_time(day: dt.date, serial: int, count: int) -> dt.datetime:
+    """Return when the `serial`-th (from 1) of a day's `count` sets is declared."""
+    return at(day, DECLARING_AT) + (serial - 1) * (DECLARING / max(count, 1))
+
+
+def stamp(moment: dt.datetime) -> str:
+    """Return a message's application time (yyyyMMddHHmmss, China time) for `moment`."""
+    return moment.astimezone(CHINA_STANDARD_TIME).strftime("%Y%m%d%H%M%S")
 
 
 def _goods(parcel: Parcel) -> list[sets.Goods]:
@@ -143,10 +179,10 @@ def _import_tax(rates: tax_rules.RateTable, parcel: Parcel, freight: Decimal) ->
 
 
 def messages_of(
-    actors: Actors, parcel: Parcel, serial: int, rates: tax_rules.RateTable
+    actors: Actors, parcel: Parcel, sent: dt.datetime, rates: tax_rules.RateTable
 ) -> list[tuple[Principal, Any]]:
-    """Return each message of a planned set with the principal who sends it."""
-    parties, when = _parties(actors, parcel), stamp(parcel.day, serial)
+    """Return each message of a planned set sent at `sent` with the principal who sends it."""
+    parties, when = _parties(actors, parcel), stamp(sent)
     if parcel.direction == "import":
         freight = Decimal(0) if parcel.mode == "1210" else Decimal("30.00")
         terms = sets.ImportTerms(
@@ -205,11 +241,15 @@ class Traffic:
         gateway: FolderExchange,
         envelope: customs_service.Envelope,
         probe: Callable[[str], None] | None = None,
+        fixed: Mapping[dt.date, Callable[[Session], None]] | None = None,
     ) -> None:
         self.database, self.actors, self.plan = database, actors, plan
         self.gateway, self.envelope = gateway, envelope
         self.probe = probe or (lambda _point: None)
-        self.now = dt.datetime.combine(plan_module.START, dt.time(PASS_HOUR), CHINA_STANDARD_TIME)
+        # The fixed demo's own work, done first on its days (before the sets arrive at OPENS).
+        self.fixed = dict(fixed or {})
+        self.now = at(plan_module.START, dt.time(PASS_HOUR))  # customs' clock
+        self.clock = Clock(at(plan_module.START, dt.time(0)))  # the platform's
         config = Config(
             seed=plan.seed,
             delay_seconds=STEP_SECONDS,
@@ -243,20 +283,31 @@ class Traffic:
                     amount=parcel.elsewhere,
                     reference=parcel.order_no,
                 )
-        with self.database.session() as session:
+        clock, count = self.clock, len(parcels)
+        with running_on(clock), self.database.session() as session:
+            clock.advance_to(at(day, dt.time(0)))
+            if day in self.fixed:
+                self.fixed[day](session)
             rates = tax_service.rate_table(session, on=dt.date.today())
             for serial, parcel in enumerate(parcels, start=1):
-                for principal, message in messages_of(self.actors, parcel, serial, rates):
+                sent = sending_time(day, serial, count)
+                messages = messages_of(self.actors, parcel, sent, rates)
+                for step, (principal, message) in enumerate(messages):
+                    clock.advance_to(sent + step * set_gap(count) / len(messages))
                     self._send(session, principal, message, parcel, report)
                 report.parcels += 1
+            clock.advance_to(at(day, FOLLOW_UPS_AT))
             report.follow_ups = self._follow_ups(session, day)
+            clock.advance_to(at(day, SUMMARIES_AT))
             report.summaries = self._summaries(session, day)
-            for parcel in parcels:
+            for serial, parcel in enumerate(parcels, start=1):
                 if parcel.declare:  # a flawed set is tried too: the pre-flight check holds it
+                    clock.advance_to(declaring_time(day, serial, count))
                     self._declare(session, parcel, report)
             self._queue_follow_ups(day)
             report.pending = [(p.parcel.order_no, p.due.isoformat()) for p in self.pending]
             self.probe(f"day:{day.isoformat()}")
+            clock.advance_to(at(day, CLOSING_AT))
             mark(session, report)
         self.answer(day)
         self.last_day = day
@@ -269,10 +320,17 @@ class Traffic:
         return report
 
     def answer(self, day: dt.date) -> None:
-        """Let the link write the outbox and apply the inbox, then customs answer at 18:00."""
+        """Let the link write the outbox and apply the inbox at 17:45, then customs answer at
+        18:00."""
+        self.clock.advance_to(at(day, LINK_AT))
         self.drain()
-        self.now = dt.datetime.combine(day, dt.time(PASS_HOUR), CHINA_STANDARD_TIME)
+        self.now = at(day, dt.time(PASS_HOUR))
         self.simulator.run_once()
+
+    def finish(self) -> None:
+        """Let the link apply customs' last answers, half an hour after its last pass."""
+        self.clock.advance_to(self.now + AFTER_PASS)
+        self.drain()
 
     def resume(self, last_day: dt.date, pending: list[tuple[str, str]]) -> None:
         """Continue after `last_day`, the last whole day: restore the waiting follow-ups its
@@ -282,9 +340,10 @@ class Traffic:
         """
         by_order = {p.order_no: p for parcels in self.plan.parcels.values() for p in parcels}
         self.pending = [PendingFollowUp(by_order[o], dt.date.fromisoformat(d)) for o, d in pending]
-        with self.database.session() as session:
+        self.clock.advance_to(at(last_day, LINK_AT))
+        with running_on(self.clock), self.database.session() as session:
             customs_service.flush_outbox(session, gateway=self.gateway)
-        self.now = dt.datetime.combine(last_day, dt.time(PASS_HOUR), CHINA_STANDARD_TIME)
+        self.now = at(last_day, dt.time(PASS_HOUR))
         self.simulator.run_once()
         self.last_day = last_day
 
@@ -295,16 +354,18 @@ class Traffic:
         batches: a busy day of a large zone has more, and what was left would reach customs a
         day late, again and again. Runs follow each other until one finds nothing to do.
         """
-        for _ in range(DRAIN_RUNS):
-            run = customs_jobs.link_once(self.database, gateway=self.gateway, batch=LINK_BATCH)
-            if not (run.written or run.already or run.applied or run.dead):
-                return
+        with running_on(self.clock):
+            for _ in range(DRAIN_RUNS):
+                run = customs_jobs.link_once(self.database, gateway=self.gateway, batch=LINK_BATCH)
+                if not (run.written or run.already or run.applied or run.dead):
+                    return
 
     def idle(self, day: dt.date) -> bool:
-        """True when nothing happens on `day`: no parcels and no follow-up waiting. Such a day is
-        skipped (receipts keep the times they were scheduled with); while a follow-up waits,
-        customs answers daily, so the request meets each status of its inventory."""
-        return not self.plan.parcels.get(day) and not self.pending
+        """True when nothing happens on `day`: no parcels, no follow-up waiting and no work of
+        the fixed demo. Such a day is skipped (receipts keep the times they were scheduled
+        with); while a follow-up waits, customs answers daily, so the request meets each status
+        of its inventory."""
+        return not self.plan.parcels.get(day) and not self.pending and day not in self.fixed
 
     def _send(
         self,
