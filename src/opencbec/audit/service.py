@@ -399,15 +399,21 @@ def record(
     return entry
 
 
-# One listener for every session: a savepoint rolled back takes the entries recorded in it; the
-# transaction rolled back, all of them (written or not: its next transaction moves the head only
-# if it writes). ("after_rollback" fires for a savepoint too.)
+# A transaction that ends without its commit writing them (rolled back, or the session closed)
+# takes its entries, written or not: its session's next transaction moves the head only if it
+# writes. ("after_rollback" fires for a savepoint too, and a closed session may not roll back.)
+@event.listens_for(Session, "after_transaction_end")
+def _drop_unwritten(session: Session, ended: SessionTransaction) -> None:
+    if ended.parent is None and not ended.nested:
+        session.info.pop(_UNSETTLED_KEY, None)
+        session.info.pop(_PENDING_KEY, None)
+
+
+# One listener for every session: a savepoint rolled back takes the entries recorded in it.
 @event.listens_for(Session, "after_soft_rollback")
 def _drop_rolled_back(session: Session, rolled_back: SessionTransaction) -> None:
     if not rolled_back.nested:
-        session.info.pop(_UNSETTLED_KEY, None)
-        session.info.pop(_PENDING_KEY, None)
-        return
+        return  # the transaction: `_drop_unwritten`
     pending: list[tuple[SessionTransaction | None, _Pending]] | None = session.info.get(
         _PENDING_KEY
     )
