@@ -87,8 +87,18 @@ def test_a_failed_sending_is_a_todo(session: Session, seller: Principal) -> None
     assert item.text.startswith("Sending %(no)s")
 
 
+@pytest.mark.parametrize(
+    ("kind", "status", "stuck"),
+    [
+        ("order", "2", True),  # sent, never accepted
+        ("order", "120", False),  # an order's last receipt: customs has matched it
+        ("inventory", "120", True),  # an inventory goes on to 399/800 (or 100)
+        ("export_inventory", "500", True),  # under inspection for a day
+        ("inventory", "800", False),
+    ],
+)
 def test_a_document_waiting_a_day_for_customs_is_a_todo(
-    session: Session, seller: Principal
+    session: Session, seller: Principal, kind: str, status: str, stuck: bool
 ) -> None:
     document = _declare(session, seller, "PT2026112700003")
     _receipt(session, seller, "PT2026112700003", "120")
@@ -96,14 +106,18 @@ def test_a_document_waiting_a_day_for_customs_is_a_todo(
     session.execute(
         update(ClearanceDocument)
         .where(ClearanceDocument.id == document.id)
-        .values(updated_at=utcnow() - dt.timedelta(hours=30))
+        .values(kind=kind, status=status, updated_at=utcnow() - dt.timedelta(hours=30))
     )
     session.expire_all()
-    [item] = portal.customs_answer_todos(session, seller)
+    items = portal.customs_answer_todos(session, seller)
+    if not stuck:
+        assert items == []
+        return
+    [item] = items
     assert item.href == f"/clearance/{document.id}"
     assert item.values is not None
     assert item.values["hours"] == 30
-    assert item.values["status"] == "120"
+    assert item.values["status"] == status
 
 
 def test_releases_and_inspections_of_inventories_are_notices(

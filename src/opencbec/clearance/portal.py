@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from opencbec.clearance import service
@@ -48,7 +48,11 @@ from opencbec.webkit import (
 RELEASED: Final = frozenset({"800", "899"})
 SENDING_FAILED: Final = "4"
 # Statuses on the way through customs: a document resting in one of them for a day needs a look.
-IN_PROGRESS: Final = ("2", "3", "120", "300", "500")
+# Sent (2) or taken in by customs (3), any document; then an inventory goes on from 120 to
+# 399/800 through manual review (300) or inspection (500), where an order, payment or waybill
+# stops at 120 (its last receipt: customs has matched it).
+WAITING: Final = ("2", "3")
+IN_PROGRESS: Final = (*WAITING, "120", "300", "500")
 WAITING_TOO_LONG: Final = dt.timedelta(hours=24)
 TODO_LIMIT: Final = 10
 CHART_DAYS: Final = 30
@@ -99,7 +103,13 @@ def customs_answer_todos(session: Session, principal: Principal) -> list[TodoIte
         select(ClearanceDocument)
         .where(
             _own(principal),
-            ClearanceDocument.status.in_(IN_PROGRESS),
+            or_(
+                ClearanceDocument.status.in_(WAITING),
+                and_(
+                    ClearanceDocument.kind.in_(INVENTORY_KINDS),
+                    ClearanceDocument.status.in_(IN_PROGRESS),
+                ),
+            ),
             ClearanceDocument.updated_at < cutoff,
         )
         .order_by(ClearanceDocument.updated_at, ClearanceDocument.id)
