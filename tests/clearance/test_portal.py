@@ -120,6 +120,41 @@ def test_a_document_waiting_a_day_for_customs_is_a_todo(
     assert item.values["status"] == status
 
 
+def test_a_set_document_held_up_by_its_refused_inventory_says_so(
+    session: Session, seller: Principal
+) -> None:
+    order = _declare(session, seller, "PT2026112700005")
+    inventory = _declare(session, seller, "PT2026112700006")
+    long_ago = utcnow() - dt.timedelta(hours=30)
+    session.execute(
+        update(ClearanceDocument)
+        .where(ClearanceDocument.id == order.id)
+        .values(status="2", updated_at=long_ago)
+    )
+    # the set's inventory, still with customs (not stuck itself: it moved just now)
+    session.execute(
+        update(ClearanceDocument)
+        .where(ClearanceDocument.id == inventory.id)
+        .values(kind="inventory", order_no="PT2026112700005", status="120")
+    )
+    session.expire_all()
+    [waiting] = portal.customs_answer_todos(session, seller)
+    assert waiting.text.startswith("%(no)s (%(message)s) has waited")
+    session.execute(
+        update(ClearanceDocument).where(ClearanceDocument.id == inventory.id).values(status="100")
+    )
+    session.expire_all()
+    items = portal.customs_answer_todos(session, seller)
+    assert [i.href for i in items] == [
+        "/clearance/orders/PT2026112700005",
+        f"/clearance/{order.id}",
+    ]
+    held_up = items[1]
+    assert held_up.text.startswith("%(no)s (%(message)s) waits at '%(status)s': customs refused")
+    assert held_up.values is not None
+    assert (held_up.values["order"], held_up.values["status"]) == ("PT2026112700005", "2")
+
+
 def test_releases_and_inspections_of_inventories_are_notices(
     session: Session, seller: Principal
 ) -> None:

@@ -116,9 +116,14 @@ def customs_answer_todos(session: Session, principal: Principal) -> list[TodoIte
         .limit(TODO_LIMIT)
     ).all()
     now = utcnow()
+    held_up = _inventory_refused(session, [d.order_no for d in stuck if d.kind in SET_KINDS])
     items.extend(
         TodoItem(
             N_(
+                "%(no)s (%(message)s) waits at '%(status)s': customs refused the inventory of order %(order)s, and matches the order, payment and waybill when the inventory is declared again."
+            )
+            if document.kind in SET_KINDS and document.order_no in held_up
+            else N_(
                 "%(no)s (%(message)s) has waited %(hours)s hours at '%(status)s' without a new receipt: check the customs link or ask customs."
             ),
             f"/clearance/{document.id}",
@@ -127,11 +132,34 @@ def customs_answer_todos(session: Session, principal: Principal) -> list[TodoIte
                 "message": document.message_type.removesuffix("Message"),
                 "hours": int((now - document.updated_at).total_seconds() // 3600),
                 "status": document.status,
+                "order": document.order_no or "",
             },
         )
         for document in stuck
     )
     return items
+
+
+# An import set's order, payment and waybill: customs answers them (120) when it matches them
+# with the set's inventory.
+SET_KINDS: Final = ("order", "payment", "waybill")
+
+
+def _inventory_refused(session: Session, order_nos: list[str | None]) -> set[str]:
+    """Return which of these orders have their import inventory refused by customs (100 or an
+    error code): their other documents wait for it, not for the link."""
+    wanted = sorted({n for n in order_nos if n})
+    if not wanted:
+        return set()
+    return set(
+        session.scalars(
+            select(ClearanceDocument.order_no).where(
+                ClearanceDocument.kind == "inventory",
+                ClearanceDocument.order_no.in_(wanted),
+                or_(ClearanceDocument.status == REJECTED, ClearanceDocument.status.like("-%")),
+            )
+        )
+    )
 
 
 # --- key figures and charts ----------------------------------------------------------------
