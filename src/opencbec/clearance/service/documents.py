@@ -668,7 +668,7 @@ def _store(
         return Outcome(kind.name, key, "duplicate", guid_owner)
     else:
         document, result = _declare_or_change(
-            session, principal, kind, head, document_id, values, first_version
+            session, principal, kind, document_id, values, first_version
         )
     audit_service.record(
         session,
@@ -692,7 +692,6 @@ def _declare_or_change(
     session: Session,
     principal: Principal,
     kind: Kind,
-    head: Any,
     document_id: int | None,
     values: Mapping[str, Any],
     first_version: Mapping[str, Any],
