@@ -19,9 +19,13 @@ from opencbec.customs import jobs as customs_jobs
 from opencbec.db import Database, build_engine
 from opencbec.demo import digest, loader, plan, traffic
 from opencbec.demo import service as demo_service
+from opencbec.identity import service as identity_service
+from opencbec.identity.models import User
 from opencbec.kit.time import CHINA_STANDARD_TIME
 from opencbec.migrate import upgrade_engine
 from opencbec.settings import Settings
+from opencbec.warehousing import portal as warehousing_portal
+from opencbec.warehousing import service as warehousing_service
 from tests.conftest import FreshDatabases, TinyZone
 
 SEED = 2025
@@ -208,6 +212,28 @@ def test_the_traffic_went_through_customs(straight: Loaded) -> None:
     assert {"tax_bill", "cancellation", "return", "summary_application", "summary_result"} <= kinds
     # Receipt times come from the generated calendar, never from the day the test ran.
     assert all(plan.START.strftime("%Y%m%d") <= t[:8] <= "20261122" for t in receipt_times)
+
+
+def test_the_bonded_warehouse_ends_the_year_with_goods_to_dispatch(straight: Loaded) -> None:
+    eve = plan.END - dt.timedelta(days=1)
+    with straight.database.session(write=False) as session:
+        user = session.scalar(select(User).where(User.username == "warehouse"))
+        assert user is not None
+        principal = identity_service.principal_for_user(session, user)
+        stages = warehousing_service.bonded_figures(
+            session, scope=warehousing_service.scope_of(session, principal)
+        ).stages
+        todos = warehousing_portal.warehouse_todos(session, principal)
+        declared_on_eve = session.scalar(
+            select(func.count()).where(
+                ClearanceDocument.kind == "inventory",
+                ClearanceDocument.order_no.like(f"XI{eve:%Y%m%d}%"),
+            )
+        )
+    assert (declared_on_eve or 0) >= plan.TO_DISPATCH
+    # released on the last day's pass, delivered after it: the warehouse has them to send out
+    assert stages["dispatch"] + stages["customs"] >= plan.TO_DISPATCH
+    assert todos
 
 
 def test_the_manifest_names_the_planted_patterns(straight: Loaded) -> None:

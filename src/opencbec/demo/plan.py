@@ -219,8 +219,9 @@ class _Drawer:
         return self.scale.buyers + self.draw.randrange(10**6)  # a new buyer, never repeated
 
 
-def _import(d: _Drawer, day: dt.date) -> Parcel:
-    bonded = d.draw.random() < 0.8
+def _import(d: _Drawer, day: dt.date, *, bonded: bool | None = None) -> Parcel:
+    if bonded is None:
+        bonded = d.draw.random() < 0.8
     seller = d.pick("importer", "seller", 0.15)
     catalogue_rows = IMPORT_GOODS if seller.startswith(FIXED) else articles_of_code(d, seller)
     rows = [a for a in catalogue_rows if bonded or a.mode != "1210"] or list(IMPORT_GOODS[:1])
@@ -323,9 +324,23 @@ def plan_traffic(seed: int, scale: Scale, members: Sequence[Member]) -> Plan:
         _plant(d, plan, "undervalued", _undervalued)
         _plant(d, plan, "quota_elsewhere", _quota_elsewhere)
         _plant(d, plan, "overcollected", _overcollected)
+    _goods_to_dispatch(d, plan)
     last = plan.parcels.get(END, [])
     plan.parcels[END] = [_replace(p, declare=False) for p in last]
     return plan
+
+
+# Bonded (1210) sets declared the day before END: customs releases them on END's pass and they
+# are delivered after it, so the bonded warehouse ends the year with goods to pick and dispatch.
+TO_DISPATCH: Final = 2
+
+
+def _goods_to_dispatch(d: _Drawer, plan: Plan) -> None:
+    eve = END - dt.timedelta(days=1)
+    planned = plan.parcels.setdefault(eve, [])
+    ready = sum(1 for p in planned if p.mode == "1210" and not p.flaw and not p.follow_up)
+    for _ in range(TO_DISPATCH - ready):  # drawn last: the rest of the plan is as without them
+        planned.append(_replace(_import(d, eve, bonded=True), flaw="", follow_up=""))
 
 
 def _replace(parcel: Parcel, **changes: object) -> Parcel:
