@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from opencbec.clearance import service
 from opencbec.clearance.models import ClearanceDocument
+from opencbec.clearance.service.documents import IMPORT_SET_KINDS
 from opencbec.clearance.service.notices import (
     INVENTORY_KINDS,
     REJECTED,
@@ -53,6 +54,9 @@ SENDING_FAILED: Final = "4"
 # stops at 120 (its last receipt: customs has matched it).
 WAITING: Final = ("2", "3")
 IN_PROGRESS: Final = (*WAITING, "120", "300", "500")
+# An import set's order, payment and waybill: customs answers them (120) when it matches them
+# with the set's inventory.
+SET_PARTS: Final = tuple(k for k in IMPORT_SET_KINDS if k != "inventory")
 WAITING_TOO_LONG: Final = dt.timedelta(hours=24)
 TODO_LIMIT: Final = 10
 CHART_DAYS: Final = 30
@@ -67,6 +71,11 @@ def _own(principal: Principal) -> ColumnElement[bool]:
     return ClearanceDocument.organisation_id == principal.organisation_id
 
 
+def _refused_by_customs() -> ColumnElement[bool]:
+    # A refusal (100) or a processing error (a negative code).
+    return or_(ClearanceDocument.status == REJECTED, ClearanceDocument.status.like("-%"))
+
+
 @register_todos
 def customs_answer_todos(session: Session, principal: Principal) -> list[TodoItem]:
     """The caller's documents refused by customs or by the link, and those stuck on the way."""
@@ -74,10 +83,7 @@ def customs_answer_todos(session: Session, principal: Principal) -> list[TodoIte
         select(ClearanceDocument)
         .where(
             _own(principal),
-            or_(
-                ClearanceDocument.status.in_((REJECTED, SENDING_FAILED)),
-                ClearanceDocument.status.like("-%"),
-            ),
+            or_(ClearanceDocument.status == SENDING_FAILED, _refused_by_customs()),
         )
         .order_by(ClearanceDocument.updated_at.desc(), ClearanceDocument.id.desc())
         .limit(TODO_LIMIT)
@@ -116,13 +122,13 @@ def customs_answer_todos(session: Session, principal: Principal) -> list[TodoIte
         .limit(TODO_LIMIT)
     ).all()
     now = utcnow()
-    held_up = _inventory_refused(session, [d.order_no for d in stuck if d.kind in SET_KINDS])
+    held_up = _inventory_refused(session, [d.order_no for d in stuck if d.kind in SET_PARTS])
     items.extend(
         TodoItem(
             N_(
                 "%(no)s (%(message)s) waits at '%(status)s': customs refused the inventory of order %(order)s, and matches the order, payment and waybill when the inventory is declared again."
             )
-            if document.kind in SET_KINDS and document.order_no in held_up
+            if document.kind in SET_PARTS and document.order_no in held_up
             else N_(
                 "%(no)s (%(message)s) has waited %(hours)s hours at '%(status)s' without a new receipt: check the customs link or ask customs."
             ),
@@ -140,11 +146,6 @@ def customs_answer_todos(session: Session, principal: Principal) -> list[TodoIte
     return items
 
 
-# An import set's order, payment and waybill: customs answers them (120) when it matches them
-# with the set's inventory.
-SET_KINDS: Final = ("order", "payment", "waybill")
-
-
 def _inventory_refused(session: Session, order_nos: list[str | None]) -> set[str]:
     """Return which of these orders have their import inventory refused by customs (100 or an
     error code): their other documents wait for it, not for the link."""
@@ -156,7 +157,7 @@ def _inventory_refused(session: Session, order_nos: list[str | None]) -> set[str
             select(ClearanceDocument.order_no).where(
                 ClearanceDocument.kind == "inventory",
                 ClearanceDocument.order_no.in_(wanted),
-                or_(ClearanceDocument.status == REJECTED, ClearanceDocument.status.like("-%")),
+                _refused_by_customs(),
             )
         )
     )
