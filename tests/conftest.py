@@ -135,6 +135,14 @@ def fresh_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FreshD
     fresh.drop_all()
 
 
+@pytest.fixture
+def fresh_database(fresh_databases: FreshDatabases) -> Iterator[Database]:
+    """A new database migrated to head, for a test whose sessions commit; disposed after it."""
+    database = fresh_databases.new_database()
+    yield database
+    database.dispose()
+
+
 class TinyZone:
     """The tiny generated zone of the default seed, loaded once per run (it takes a while) on
     first use; each user gets a copy of its database and var folder, to change as it likes."""

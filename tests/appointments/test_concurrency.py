@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from opencbec.appointments import service
 from opencbec.appointments.models import Booking
+from opencbec.db import Database
 from opencbec.identity.rules import Principal
-from tests.conftest import FreshDatabases
 from tests.factories import appointments as f
 from tests.factories.appointments import NOW, at_cst, details
 
@@ -18,11 +18,9 @@ THURSDAY_NINE = at_cst(NOW.date().replace(day=3), 9)
 
 
 def test_two_bookings_of_the_last_place_never_both_win(
-    fresh_databases: FreshDatabases, tmp_path: Path
+    fresh_database: Database, tmp_path: Path
 ) -> None:
-    database = fresh_databases.new_database()
-    engine = database.engine
-    with database.session() as session:
+    with fresh_database.session() as session:
         f.load_customs_offices(session)
         officer, _ = f.officer(session)
         site = f.make_site(session, officer, capacity=2)
@@ -40,7 +38,7 @@ def test_two_bookings_of_the_last_place_never_both_win(
     def book(principal: Principal, transport_no: str) -> None:
         start.wait()
         try:
-            with database.session() as session:
+            with fresh_database.session() as session:
                 service.book(
                     session, principal=principal, site_id=site_id, service="inspection",
                     starts_at=THURSDAY_NINE, data=details(transport_no=transport_no), now=NOW,
@@ -58,9 +56,8 @@ def test_two_bookings_of_the_last_place_never_both_win(
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["booked", "full"]
-    with database.session(write=False) as session:
+    with fresh_database.session(write=False) as session:
         count = session.scalar(
             select(func.count()).select_from(Booking).where(Booking.site_id == site_id)
         )
         assert count == 2
-    engine.dispose()

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from opencbec.audit import service
 from opencbec.audit.models import AuditEntry
+from opencbec.db import Database
 from tests.audit.test_service import record_one
-from tests.conftest import FreshDatabases
 from tests.statements import statements_run
 
 
@@ -174,19 +174,17 @@ def test_a_commit_of_many_entries_moves_the_head_to_the_last(session: Session) -
 
 
 def test_a_session_closed_before_its_commit_writes_none_of_its_entries(
-    fresh_databases: FreshDatabases,
+    fresh_database: Database,
 ) -> None:
-    database = fresh_databases.new_database()
-    with database.write_sessions() as session:
+    with fresh_database.write_sessions() as session:
         _record(session, 1)
         session.close()  # the transaction ends without a commit
         _record(session, 2)
         session.commit()
-    with database.session(write=False) as session:
+    with fresh_database.session(write=False) as session:
         written = session.scalars(
             select(AuditEntry.object_id).where(AuditEntry.object_type == "test.pending")
         ).all()
         assert written == ["2"]
         report = service.verify(session)
         assert report.ok, report.problems
-    database.engine.dispose()

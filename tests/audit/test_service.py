@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from opencbec.audit import service
 from opencbec.audit.models import AuditEntry
 from opencbec.audit.service import Actor
-from tests.conftest import FreshDatabases
+from opencbec.db import Database
 from tests.statements import statements_run
 
 ACTOR = Actor(label="tester", user_id=1, organisation_id=1)
@@ -219,18 +219,15 @@ _HEAD_SQL = "SELECT seq FROM audit_chain_head"
 
 
 def test_a_rolled_back_transaction_moves_nothing_at_the_next_commit(
-    fresh_databases: FreshDatabases,
+    fresh_database: Database,
 ) -> None:
-    database = fresh_databases.new_database()
-    engine = database.engine
-    with database.write_sessions() as session:
+    with fresh_database.write_sessions() as session:
         _write(session, 1)
         session.rollback()
         with statements_run(session) as run:
             session.commit()
         assert not [s for s in run if "audit_chain_head" in s]  # nothing of its own to settle
         assert _head(session) == 0
-    engine.dispose()
 
 
 def _head(session: Session) -> int:
@@ -278,15 +275,13 @@ def test_list_entries_by_organisation_and_page(session: Session) -> None:
     assert all(e.seq < mine[-1].seq for e in older)
 
 
-def test_concurrent_writers_never_fork_the_chain(fresh_databases: FreshDatabases) -> None:
-    database = fresh_databases.new_database()
-    engine = database.engine
+def test_concurrent_writers_never_fork_the_chain(fresh_database: Database) -> None:
     errors: list[BaseException] = []
 
     def writer(label: str) -> None:
         try:
             for i in range(15):
-                with database.session() as s:
+                with fresh_database.session() as s:
                     service.record(
                         s,
                         actor=Actor(label=label),
@@ -304,11 +299,10 @@ def test_concurrent_writers_never_fork_the_chain(fresh_databases: FreshDatabases
     for t in threads:
         t.join()
     assert errors == []
-    with database.session(write=False) as s:
+    with fresh_database.session(write=False) as s:
         report = service.verify(s)
     assert report.ok, report.problems
     assert report.checked == 60
-    engine.dispose()
 
 
 def test_savepoints_rolled_back_or_released_keep_the_chain_whole(session: Session) -> None:
@@ -343,11 +337,9 @@ def test_sessions_sharing_one_transaction_never_fork_the_chain(
 
 
 def test_a_session_writing_again_after_commit_reads_the_moved_head(
-    fresh_databases: FreshDatabases,
+    fresh_database: Database,
 ) -> None:
-    database = fresh_databases.new_database()
-    engine = database.engine
-    with database.write_sessions() as long_lived, database.write_sessions() as other:
+    with fresh_database.write_sessions() as long_lived, fresh_database.write_sessions() as other:
         for s in (long_lived, other, long_lived):  # the first session's head is stale by then
             service.record(
                 s,
@@ -358,11 +350,10 @@ def test_a_session_writing_again_after_commit_reads_the_moved_head(
                 organisation_id=1,
             )
             s.commit()
-    with database.session(write=False) as s:
+    with fresh_database.session(write=False) as s:
         report = service.verify(s)
     assert report.ok, report.problems
     assert report.checked == 3
-    engine.dispose()
 
 
 def test_actions_have_readable_labels() -> None:

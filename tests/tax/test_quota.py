@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy.orm import Session
 
 from opencbec.audit.service import Actor
+from opencbec.db import Database
 from opencbec.identity.rules import Principal
 from opencbec.tax import service
 from opencbec.tax.models import QuotaEntry
-from tests.conftest import FreshDatabases
 from tests.tax import documents
 from tests.tax.documents import BUYER, EBC, inventory_xml, receipt
 
@@ -89,17 +89,15 @@ def test_reserve_consume_release(session: Session) -> None:
 
 
 def test_two_declarations_never_both_take_the_last_of_a_quota(
-    fresh_databases: FreshDatabases,
+    fresh_database: Database,
 ) -> None:
-    database = fresh_databases.new_database()
-    engine = database.engine
     outcomes: list[str] = []
     start = threading.Barrier(2)
 
     def declare(key: str) -> None:
         start.wait()
         try:
-            with database.session() as session:
+            with fresh_database.session() as session:
                 documents.reserve(session, key, "15000.00")
             outcomes.append("reserved")
         except service.QuotaExceeded:
@@ -111,9 +109,8 @@ def test_two_declarations_never_both_take_the_last_of_a_quota(
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["refused", "reserved"]
-    with database.session(write=False) as session:
+    with fresh_database.session(write=False) as session:
         assert service.remaining_quota(session, id_number=BUYER, year=2026) == Decimal("11000.00")
-    engine.dispose()
 
 
 def test_a_repeated_declaration_answers_its_entry_even_at_the_limit(session: Session) -> None:
@@ -134,13 +131,11 @@ def test_a_repeated_declaration_answers_its_entry_even_at_the_limit(session: Ses
 
 
 def test_the_same_declaration_twice_at_once_takes_the_quota_once(
-    fresh_databases: FreshDatabases,
+    fresh_database: Database,
 ) -> None:
     # The first holds its transaction open until the second has begun its own reservation, so
     # the second reserves while the first's entry is not yet committed (it waits for the
     # account's lock on PostgreSQL; on SQLite for the write lock, so one after the other).
-    database = fresh_databases.new_database()
-    engine = database.engine
     entries: list[int] = []
     failures: list[BaseException] = []
     first_reserved, second_begins = threading.Event(), threading.Event()
@@ -150,7 +145,7 @@ def test_the_same_declaration_twice_at_once_takes_the_quota_once(
             if not first:
                 first_reserved.wait(10)
                 second_begins.set()
-            with database.session() as session:
+            with fresh_database.session() as session:
                 entry = documents.reserve(session, "inv|same", "15000.00")
                 if first:
                     first_reserved.set()
@@ -168,9 +163,8 @@ def test_the_same_declaration_twice_at_once_takes_the_quota_once(
     assert failures == []
     assert len(entries) == 2
     assert entries[0] == entries[1]
-    with database.session(write=False) as session:
+    with fresh_database.session(write=False) as session:
         assert service.remaining_quota(session, id_number=BUYER, year=2026) == Decimal("11000.00")
-    engine.dispose()
 
 
 def _inventory(key: str, amount: str, buyer: str = BUYER, app_type: str = "1") -> bytes:
