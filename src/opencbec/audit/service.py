@@ -21,8 +21,6 @@ from sqlalchemy.orm import (
     make_transient_to_detached,
 )
 from sqlalchemy.orm.attributes import instance_state
-from sqlalchemy.sql.elements import ClauseElement
-from sqlalchemy.sql.util import find_tables
 
 from opencbec.audit.models import AuditChainHead, AuditEntry
 from opencbec.db import Prepared, connection_of, innermost_transaction, insert_columns, loaded
@@ -295,8 +293,8 @@ def write_pending(session: Session) -> None:
     """Write the entries this session recorded and has not written yet, chained in the order
     they were recorded, in one insert.
 
-    Runs when the session commits, and before the session reads entries (`verify`, a query of
-    AuditEntry), so that a transaction sees its own. Inside a savepoint it writes nothing: a
+    Runs when the session commits, and before the session reads entries (`verify`, an ORM query
+    whose first entity is AuditEntry), so that a transaction sees its own. Inside a savepoint it writes nothing: a
     savepoint rolled back would take entries recorded outside it with it.
     """
     _write_pending(session, settle=False)
@@ -332,14 +330,13 @@ def _settle_on_commit(session: Session) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _write_before_reading(state: ORMExecuteState) -> None:
-    # A query of the entries sees the ones its own transaction recorded.
-    if (
-        state.session.info.get(_PENDING_KEY)
-        and state.is_select
-        and isinstance(state.statement, ClauseElement)
-        and _ENTRY_TABLE in find_tables(state.statement, check_columns=True, include_aliases=True)
-    ):
-        write_pending(state.session)
+    # A query of the entries (AuditEntry its first entity) sees the ones its own transaction
+    # recorded. Asked of every ORM query while entries wait, so asked cheaply: walking the
+    # statement for the table cost 3.5% of a demo load.
+    if state.session.info.get(_PENDING_KEY) and state.is_select:
+        mapper = state.bind_mapper
+        if mapper is not None and mapper.class_ is AuditEntry:
+            write_pending(state.session)
 
 
 def record(
