@@ -212,22 +212,23 @@ class Prepared:
 
     def rows(self, session: Session, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Run the statement with `params` in the session's transaction; return its rows."""
-        connection = _connection(session)
+        connection = connection_of(session)
         return _run(connection, self._compiled(connection.dialect), [params])[0]
 
     def count(self, session: Session, params: Sequence[Mapping[str, Any]]) -> int:
         """Run the statement once for each parameter set (one executemany); return the rows
         it changed."""
-        connection = _connection(session)
+        connection = connection_of(session)
         return _run(connection, self._compiled(connection.dialect), params)[1]
 
 
 _CONNECTION = "opencbec.db.connection"
 
 
-def _connection(session: Session) -> Connection:
-    # The connection of the session's transaction or savepoint, asked of the session once for
-    # each (asking costs more than a prepared run; asking first is what emits a savepoint). The
+def connection_of(session: Session) -> Connection:
+    """Return the connection of the session's current transaction or savepoint (asked of the
+    session once for each: asking first is what begins it)."""
+    # Asking costs more than a prepared run, and asking first is what emits a savepoint. The
     # session's `_transaction` is its innermost one (what `innermost_transaction` finds by the
     # public API, at several times the cost on this path).
     transaction = session._transaction
@@ -237,12 +238,6 @@ def _connection(session: Session) -> Connection:
     connection = session.connection()
     session.info[_CONNECTION] = (session._transaction, connection)
     return connection
-
-
-def connection_of(session: Session) -> Connection:
-    """Return the connection of the session's current transaction or savepoint (asked of the
-    session once for each: asking first is what begins it)."""
-    return _connection(session)
 
 
 def loaded(cls: type[T], values: Mapping[str, Any]) -> T:
