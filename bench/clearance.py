@@ -43,6 +43,9 @@ nothing else running (load 2.2-2.3 is the bench and its server): PostgreSQL 0.62
 sets/s against 252-263), SQLite 0.563-0.575 (335-352 against 582-621); API set p50 45-46 ms and
 p99 74-82 ms on PostgreSQL, 32-34 and 130-136 ms on SQLite. (This machine runs the baseline at
 about 60% of the earlier one's rate; the ratios are what compare.)
+Three runs later, at the end of the session's review (load 1.1): PostgreSQL 0.562-0.566, SQLite
+0.563-0.574. The set rate was the same (163-166 and 354-357 sets/s); the PostgreSQL baseline ran
+faster (290-295 sets/s against 252-263).
 """
 
 from __future__ import annotations
